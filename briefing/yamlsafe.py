@@ -1,0 +1,284 @@
+"""Read untrusted YAML into a small tree of positioned nodes, and nothing more.
+
+Why not `yaml.safe_load`: it accepts anchors, aliases, merge keys and
+duplicate keys, its YAML 1.1 resolver turns `no` into False, libyaml's C
+composer recurses and crashes the interpreter on deeply nested input, and the
+pure-Python loader is ~30x slower. Here libyaml (when present) only *parses*
+into a flat event stream, which does not recurse, and this module builds the
+tree itself with an explicit stack, refusing what FORMAT.md refuses as it
+goes. Scalars stay strings; `resolve_scalar` says what YAML would have made
+of them, so the validator can ask for quotes instead of guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import yaml
+from yaml import events
+
+_Parser: Any
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = None
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong (or cleaned) in a file, at a 1-based line and column."""
+
+    line: int
+    column: int
+    message: str
+    severity: str = "error"
+
+
+@dataclass(slots=True)
+class Scalar:
+    value: str
+    plain: bool
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Sequence:
+    items: list[Node]
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Mapping:
+    pairs: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+    line: int = 1
+    column: int = 1
+
+    def get(self, key: str) -> Node | None:
+        """The value node under `key`, if the key is there."""
+        pair = self.pairs.get(key)
+        return pair[1] if pair is not None else None
+
+
+@dataclass(slots=True)
+class Refused:
+    """Stands where the file had something refused (an alias, a too-deep subtree)."""
+
+    line: int
+    column: int
+
+
+Node: TypeAlias = Scalar | Sequence | Mapping | Refused
+
+
+class YamlRefused(Exception):
+    """The file cannot be read as a briefing at all; `problems` says why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0].message if problems else "refused")
+        self.problems = problems
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+def decode(data: bytes) -> str:
+    """Strict UTF-8 with an optional byte-order mark."""
+    if len(data) > MAX_BYTES:
+        raise YamlRefused(
+            [Problem(1, 1, f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,} (4 MiB)")]
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        head = data[: error.start].decode("utf-8-sig", errors="replace")
+        line, column = _position(head, len(head))
+        byte = data[error.start]
+        raise YamlRefused(
+            [Problem(line, column, f"not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8")]
+        ) from None
+
+
+def _events(text: str) -> Any:
+    parser = _Parser(text) if _Parser is not None else yaml.SafeLoader(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                return
+            yield event
+            if isinstance(event, events.StreamEndEvent):
+                return
+    finally:
+        if _Parser is None:
+            parser.dispose()
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _yaml_error(text: str, error: Exception) -> Problem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or getattr(error, "context", None)
+    if isinstance(error, yaml.reader.ReaderError):
+        line, column = _position(text, min(error.position, len(text)))
+        character = error.character
+        code = character if isinstance(character, int) else ord(str(character)[:1] or "\0")
+        return Problem(
+            line,
+            column,
+            f"character U+{code:04X} is not allowed in YAML; "
+            "remove it or write it as an escape inside double quotes",
+        )
+    if mark is not None:
+        return Problem(mark.line + 1, mark.column + 1, f"not valid YAML: {problem or error}")
+    return Problem(1, 1, f"not valid YAML: {str(error).splitlines()[0] if str(error) else error}")
+
+
+def compose(text: str) -> tuple[Mapping, list[Problem]]:
+    """Build the node tree of a one-document YAML file whose top level is a mapping.
+
+    Problems that leave the rest readable (an alias, a tag, a duplicate key,
+    too deep a subtree) are collected and composing goes on, so a file gets
+    every complaint at once; problems that stop the parser raise YamlRefused.
+    """
+    problems: list[Problem] = []
+    stack: list[Sequence | Mapping] = []
+    pending_keys: list[Scalar | None] = []
+    root: Node | None = None
+    documents = 0
+    skip_depth = 0
+
+    def attach(node: Node, line: int, column: int) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            return
+        key = pending_keys[-1]
+        if key is None:
+            if not isinstance(node, Scalar):
+                problems.append(Problem(line, column, "keys must be plain text, not lists or maps"))
+                pending_keys[-1] = Scalar("", False, line, column)
+                return
+            if node.plain and node.value == "<<":
+                problems.append(Problem(line, column, "merge keys (<<) are not allowed"))
+            elif node.value in parent.pairs:
+                first = parent.pairs[node.value][0]
+                problems.append(
+                    Problem(
+                        line,
+                        column,
+                        f"duplicate key {node.value!r} (first at line {first.line})",
+                    )
+                )
+            pending_keys[-1] = node
+            return
+        pending_keys[-1] = None
+        if key.value == "<<" and key.plain or key.value in parent.pairs:
+            return
+        parent.pairs[key.value] = (key, node)
+
+    try:
+        for event in _events(text):
+            line, column = _mark(event)
+            if isinstance(event, events.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    problems.append(
+                        Problem(line, column, "more than one YAML document; a briefing is one")
+                    )
+                    break
+                continue
+            if skip_depth:
+                if isinstance(event, events.SequenceStartEvent | events.MappingStartEvent):
+                    skip_depth += 1
+                elif isinstance(event, events.SequenceEndEvent | events.MappingEndEvent):
+                    skip_depth -= 1
+                continue
+            if isinstance(event, events.NodeEvent):
+                if event.anchor is not None and not isinstance(event, events.AliasEvent):
+                    problems.append(
+                        Problem(line, column, f"anchors (&{event.anchor}) are not allowed")
+                    )
+                tag = getattr(event, "tag", None)
+                if tag is not None and tag != "!":
+                    shown = tag.replace("tag:yaml.org,2002:", "!!")
+                    problems.append(Problem(line, column, f"tags ({shown}) are not allowed"))
+            if isinstance(event, events.AliasEvent):
+                problems.append(Problem(line, column, f"aliases (*{event.anchor}) are not allowed"))
+                attach(Refused(line, column), line, column)
+            elif isinstance(event, events.ScalarEvent):
+                attach(Scalar(event.value, bool(event.implicit[0]), line, column), line, column)
+            elif isinstance(event, events.SequenceStartEvent | events.MappingStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    problems.append(
+                        Problem(line, column, f"nesting deeper than {MAX_DEPTH} levels")
+                    )
+                    attach(Refused(line, column), line, column)
+                    skip_depth = 1
+                    continue
+                container: Sequence | Mapping
+                if isinstance(event, events.SequenceStartEvent):
+                    container = Sequence([], line, column)
+                else:
+                    container = Mapping({}, line, column)
+                attach(container, line, column)
+                stack.append(container)
+                pending_keys.append(None)
+            elif isinstance(event, events.SequenceEndEvent | events.MappingEndEvent):
+                stack.pop()
+                pending_keys.pop()
+    except (yaml.YAMLError, ValueError) as error:
+        problems.append(_yaml_error(text, error))
+        raise YamlRefused(problems) from None
+
+    if not isinstance(root, Mapping):
+        kind = "empty" if root is None else type(root).__name__.lower()
+        if isinstance(root, Scalar):
+            kind = "a single value" if root.value.strip() else "empty"
+        elif isinstance(root, Sequence):
+            kind = "a list"
+        line, column = (root.line, root.column) if root is not None else (1, 1)
+        problems.append(
+            Problem(
+                line, column, f"the top level must be a mapping of keys, but the file is {kind}"
+            )
+        )
+        raise YamlRefused(problems)
+    return root, problems
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_TYPES = {
+    "tag:yaml.org,2002:str": "str",
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:bool": "bool",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:timestamp": "timestamp",
+}
+
+
+def resolve_scalar(node: Scalar) -> str:
+    """What YAML 1.1 (PyYAML's safe loader) would make of a scalar.
+
+    One of "str", "int", "float", "bool", "null", "timestamp". Only plain
+    (unquoted) scalars are ever anything but text.
+    """
+    if not node.plain:
+        return "str"
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+    return _TYPES.get(tag, "str")
