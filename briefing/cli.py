@@ -278,10 +278,7 @@ def read(argv: Sequence[str]) -> int:
         if not Path(path).exists():
             print(f"briefing: {plain_line(path)}: no such file or directory", file=sys.stderr)
             return 2
-    if args.paths:
-        found = _pick(args.paths[0])
-    else:
-        found = _pick(None)
+    found = _pick(args.paths[0] if args.paths else None)
     if found is None:
         return 1
     from .terminal import reader_unavailable
