@@ -147,16 +147,17 @@ def _yaml_error(text: str, error: Exception) -> Problem:
 def compose(text: str) -> tuple[Mapping, list[Problem]]:
     """Build the node tree of a one-document YAML file whose top level is a mapping.
 
-    Problems that leave the rest readable (an alias, a tag, a duplicate key,
-    too deep a subtree) are collected and composing goes on, so a file gets
-    every complaint at once; problems that stop the parser raise YamlRefused.
+    Problems that leave the rest readable (an alias, a tag, a duplicate key)
+    are collected and composing goes on, so a file gets every complaint at
+    once; problems that stop the parser raise YamlRefused. Nesting too deep
+    stops it too: libyaml's scanner slows quadratically with flow depth
+    (100,000 `[` take half a minute), so nothing past that point is read.
     """
     problems: list[Problem] = []
     stack: list[Sequence | Mapping] = []
     pending_keys: list[Scalar | None] = []
     root: Node | None = None
     documents = 0
-    skip_depth = 0
 
     def attach(node: Node, line: int, column: int) -> None:
         nonlocal root
@@ -202,12 +203,6 @@ def compose(text: str) -> tuple[Mapping, list[Problem]]:
                     )
                     break
                 continue
-            if skip_depth:
-                if isinstance(event, events.SequenceStartEvent | events.MappingStartEvent):
-                    skip_depth += 1
-                elif isinstance(event, events.SequenceEndEvent | events.MappingEndEvent):
-                    skip_depth -= 1
-                continue
             if isinstance(event, events.NodeEvent):
                 if event.anchor is not None and not isinstance(event, events.AliasEvent):
                     problems.append(
@@ -227,9 +222,7 @@ def compose(text: str) -> tuple[Mapping, list[Problem]]:
                     problems.append(
                         Problem(line, column, f"nesting deeper than {MAX_DEPTH} levels")
                     )
-                    attach(Refused(line, column), line, column)
-                    skip_depth = 1
-                    continue
+                    raise YamlRefused(problems)
                 container: Sequence | Mapping
                 if isinstance(event, events.SequenceStartEvent):
                     container = Sequence([], line, column)

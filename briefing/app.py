@@ -1,0 +1,138 @@
+"""The Textual application: screens, global keys, commands, signals, state."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from .commands import BriefingCommands
+from .library import Found, Library, discover
+from .model import Briefing
+from .screens.help import HelpScreen
+from .screens.library import LibraryScreen
+from .screens.reader import ReaderScreen
+from .state import ReadingState, load_state, save_state
+
+
+class BriefingApp(App[int]):
+    """A full-screen reader for one briefing at a time, with a library one key away."""
+
+    CSS_PATH = "briefing.tcss"
+    TITLE = "briefing"
+    COMMANDS = App.COMMANDS | {BriefingCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Save your place and quit"),
+        Binding("question_mark", "help", "Help", tooltip="Show every key"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False,
+                tooltip="Command palette: sections, entries, events, actions"),
+    ]  # fmt: skip
+
+    def __init__(
+        self,
+        briefing: Briefing,
+        *,
+        paths: Sequence[str] = (),
+        fresh: bool = False,
+        state_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.briefing = briefing
+        self.paths = list(paths)
+        self.fresh = fresh
+        self.state_dir = state_dir
+        self.library: Library | None = None
+        self.animation_level = "none"
+
+    def on_mount(self) -> None:
+        self.push_screen(self._reader(self.briefing))
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(signum, self._on_signal)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
+    def _on_signal(self) -> None:
+        self.save_reading_state()
+        self.exit(0)
+
+    def _reader(self, briefing: Briefing, *, from_library: bool = False) -> ReaderScreen:
+        state = ReadingState()
+        if not self.fresh:
+            state, warning = load_state(briefing.id, self.state_dir)
+            if warning:
+                self.notify(warning, title="Reading state", severity="warning", markup=False)
+        return ReaderScreen(briefing, state, from_library=from_library)
+
+    @property
+    def reader(self) -> ReaderScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ReaderScreen):
+                return screen
+        return None
+
+    def save_reading_state(self) -> None:
+        reader = self.reader
+        if reader is None or self.fresh and not reader.is_mounted:
+            return
+        try:
+            save_state(reader.briefing.id, reader.current_state(), self.state_dir)
+        except OSError as error:
+            self.log.warning(f"could not save reading state: {error}")
+
+    async def action_quit(self) -> None:
+        self.save_reading_state()
+        self.exit(0)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_library(self) -> None:
+        if isinstance(self.screen, LibraryScreen):
+            return
+        if self.library is None:
+            self.library = discover(self.paths)
+        self.push_screen(LibraryScreen(self.library), self._library_closed)
+
+    def _library_closed(self, briefing_id: str | None) -> None:
+        if briefing_id is None or self.library is None:
+            return
+        found = self.library.by_id(briefing_id)
+        reader = self.reader
+        if found is None or reader is not None and reader.briefing.id == briefing_id:
+            return
+        self.save_reading_state()
+        self.switch_screen(self._reader(found.briefing, from_library=True))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            # Screenshots write files wherever the app runs (a server, over SSH).
+            if "screenshot" not in command.title.lower():
+                yield command
+        if isinstance(screen, ReaderScreen):
+            yield SystemCommand(
+                "Expand all sections", "Open every section", screen.action_expand_all
+            )
+            yield SystemCommand("Collapse all sections", "Close every section",
+                                screen.action_collapse_all)  # fmt: skip
+            yield SystemCommand("Toggle sidebar", "Show or hide the glossary and timeline",
+                                screen.action_toggle_sidebar)  # fmt: skip
+            yield SystemCommand("Timeline", "Show the timeline", screen.action_timeline)
+        yield SystemCommand("Library", "Every briefing found, newest first", self.action_library)
+
+
+def run_reader(found: Found, paths: Sequence[str], *, fresh: bool = False) -> int:
+    """Run the reader until the user quits; the process exit status."""
+    app = BriefingApp(found.briefing, paths=paths, fresh=fresh)
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    result = app.run()
+    return result if isinstance(result, int) else app.return_code or 0

@@ -1,0 +1,76 @@
+"""The key reference, generated from the bindings themselves.
+
+The help screen and the README's key table are both made from `key_table`,
+so neither can drift from what the keys really do (a test checks the README).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+KEY_NAMES = {
+    "down": "\u2193", "up": "\u2191", "left": "\u2190", "right": "\u2192",
+    "home": "Home", "end": "End", "pagedown": "PgDn", "pageup": "PgUp",
+    "space": "Space", "enter": "Enter", "escape": "Esc", "tab": "Tab",
+    "shift+tab": "Shift+Tab", "slash": "/", "question_mark": "?",
+    "right_square_bracket": "]", "left_square_bracket": "[", "backspace": "Backspace",
+}  # fmt: skip
+
+
+def key_label(keys: str) -> str:
+    """`"j,down"` as a person reads it: `j ↓`."""
+    shown = []
+    for key in keys.split(","):
+        key = key.strip()
+        if key in KEY_NAMES:
+            shown.append(KEY_NAMES[key])
+        elif key.startswith("ctrl+"):
+            shown.append("Ctrl+" + key[5:])
+        else:
+            shown.append(key)
+    return " ".join(shown)
+
+
+def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    digits: list[str] = []
+    for binding in bindings:
+        if not isinstance(binding, Binding):
+            continue
+        if binding.key.isdigit():
+            digits.append(binding.key)
+            continue
+        rows.append((key_label(binding.key), binding.tooltip or binding.description))
+    if digits:
+        rows.append((f"{digits[0]}\u2013{digits[-1]}", "Go to section 1 to 9"))
+    return rows
+
+
+def key_table() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Groups of (keys, what they do), in the order the help screen shows them."""
+    from .app import BriefingApp
+    from .screens.reader import ReaderScreen
+    from .widgets.article import ArticleView
+    from .widgets.card import EntryCard
+    from .widgets.lists import VimOptionList
+
+    return [
+        ("Reading", _rows(ArticleView.BINDINGS)),
+        ("Moving around", _rows(ReaderScreen.BINDINGS)),
+        ("Lists and cards", _rows(VimOptionList.BINDINGS) + _rows(EntryCard.BINDINGS)),
+        ("Anywhere", _rows(BriefingApp.BINDINGS)),
+    ]
+
+
+def markdown_table() -> str:
+    """The key table as Markdown, as the README shows it."""
+    lines = ["| Keys | What they do |", "|---|---|"]
+    for group, rows in key_table():
+        lines.append(f"| **{group}** | |")
+        for keys, what in rows:
+            lines.append(f"| `{keys}` | {what} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

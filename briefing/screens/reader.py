@@ -1,0 +1,319 @@
+"""The reader: the article beside a sidebar of glossary and timeline."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
+
+from ..model import Briefing
+from ..search import find_matches, search_terms
+from ..state import ReadingState
+from ..widgets.article import ArticleView
+from ..widgets.card import EntryCard
+from ..widgets.glossary import GlossaryPanel
+from ..widgets.searchbar import SearchBar
+from ..widgets.timeline import TimelineList
+
+NARROW = 60
+"""Below this many columns the sidebar folds away and opens over the article."""
+
+
+class ReaderScreen(Screen[None]):
+    """One briefing, full screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "switch_pane", "Pane", tooltip="Switch between the article and the sidebar"),
+        Binding("shift+tab", "switch_pane", "Pane", show=False, tooltip="Switch panes"),
+        Binding("slash", "search", "Search", tooltip="Search the briefing's text"),
+        Binding("n", "step_match(1)", "Next match", show=False, tooltip="Next search match"),
+        Binding("N", "step_match(-1)", "Previous match", show=False,
+                tooltip="Previous search match"),
+        Binding("e", "expand_all", "Expand all", tooltip="Open every section"),
+        Binding("c", "collapse_all", "Collapse all", tooltip="Close every section"),
+        Binding("right_square_bracket", "step_section(1)", "Next section", show=False,
+                tooltip="Go to the next section"),
+        Binding("left_square_bracket", "step_section(-1)", "Previous section", show=False,
+                tooltip="Go to the previous section"),
+        *(Binding(str(n), f"jump({n})", f"Section {n}", show=False,
+                  tooltip=f"Go to section {n}") for n in range(1, 10)),
+        Binding("m", "step_mention(1)", "Next mention", show=False,
+                tooltip="Next mention of the selected entry (of any entry if none)"),
+        Binding("M", "step_mention(-1)", "Previous mention", show=False,
+                tooltip="Previous mention of the selected entry"),
+        Binding("s", "toggle_sidebar", "Sidebar", show=False, tooltip="Show or hide the sidebar"),
+        Binding("t", "timeline", "Timeline", show=False,
+                tooltip="Show the timeline (again: the glossary)"),
+        Binding("o", "app.library", "Library", show=False, tooltip="Open the library"),
+        Binding("escape", "back", "Back", show=False,
+                tooltip="Clear the search or selection; back to the library"),
+    ]  # fmt: skip
+
+    show_sidebar: reactive[bool] = reactive(True)
+    narrow: reactive[bool] = reactive(False)
+
+    def __init__(
+        self, briefing: Briefing, state: ReadingState | None = None, *, from_library: bool = False
+    ) -> None:
+        super().__init__()
+        self.briefing = briefing
+        self.state = state or ReadingState()
+        self.from_library = from_library
+        self.query_text = ""
+        self.current_match = -1
+
+    def compose(self) -> ComposeResult:
+        briefing = self.briefing
+        ids = [section.id for section in briefing.sections]
+        open_sections = None
+        if self.state.open_sections is not None:
+            open_sections = {ids.index(i) for i in self.state.open_sections if i in ids}
+        yield Static(Content.styled(briefing.title, "bold"), id="topbar")
+        with Horizontal(id="main"):
+            yield ArticleView(briefing, open_sections, id="article")
+            with Vertical(id="sidebar"), TabbedContent(id="tabs"):
+                with (
+                    TabPane("Glossary", id="tab-glossary"),
+                    ContentSwitcher(initial="glossary", id="glossary-switcher"),
+                ):
+                    yield GlossaryPanel(briefing, id="glossary")
+                    yield EntryCard(briefing, id="card")
+                with TabPane("Timeline", id="tab-timeline"):
+                    yield TimelineList(briefing, id="timeline")
+        search = SearchBar(id="search")
+        search.display = False
+        yield search
+        yield Footer()
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    def on_mount(self) -> None:
+        self.article.focus()
+        self.call_after_refresh(self._restore)
+
+    def _restore(self) -> None:
+        if self.state.scroll_y:
+            self.article.scroll_to(y=self.state.scroll_y, animate=False)
+        entry = self.state.selected_entry
+        if entry is not None and entry in self.briefing.entries:
+            self.select_entry(entry, focus=False)
+
+    def current_state(self) -> ReadingState:
+        article = self.article
+        return ReadingState(
+            open_sections=[self.briefing.sections[i].id for i in sorted(article.open_sections)],
+            scroll_y=int(article.scroll_offset.y),
+            selected_entry=article.selected_entry,
+        )
+
+    # Layout ------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self.narrow = event.size.width < NARROW
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
+        self.show_sidebar = not narrow
+
+    def watch_show_sidebar(self, show: bool) -> None:
+        self.set_class(not show, "-no-sidebar")
+        if not show and self.query_one("#sidebar").has_focus_within:
+            self.article.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        self.show_sidebar = not self.show_sidebar
+        if self.show_sidebar and self.narrow:
+            self._focus_sidebar()
+
+    def _focus_sidebar(self) -> None:
+        self.show_sidebar = True
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "tab-timeline":
+            self.query_one(TimelineList).focus()
+        elif self.query_one(ContentSwitcher).current == "card":
+            self.query_one(EntryCard).focus_mentions()
+        else:
+            self.query_one("#glossary-filter").focus()
+
+    def action_switch_pane(self) -> None:
+        if self.query_one("#sidebar").has_focus_within:
+            if self.narrow:
+                self.show_sidebar = False
+            self.article.focus()
+        else:
+            self._focus_sidebar()
+
+    def action_timeline(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "tab-glossary" if tabs.active == "tab-timeline" else "tab-timeline"
+        self._focus_sidebar()
+
+    # Sections ----------------------------------------------------------
+
+    def action_expand_all(self) -> None:
+        self.article.set_all(True)
+
+    def action_collapse_all(self) -> None:
+        self.article.set_all(False)
+
+    def action_step_section(self, step: int) -> None:
+        self.article.action_step_section(step)
+        self.article.focus()
+
+    def action_jump(self, number: int) -> None:
+        if number <= len(self.briefing.sections):
+            self.action_jump_any(number - 1)
+        else:
+            self.app.bell()
+
+    def action_jump_any(self, index: int) -> None:
+        """Go to a section by position (0-based), from the keys or the palette."""
+        self.article.go_to_section(index)
+        self.article.focus()
+
+    def go_to_event(self, index: int) -> None:
+        event = self.briefing.timeline[index]
+        self.query_one(TabbedContent).active = "tab-timeline"
+        self.query_one(TimelineList).highlighted = index
+        if event.section is not None:
+            self._event_chosen(TimelineList.EventChosen(index, event.section))
+
+    def action_step_mention(self, step: int) -> None:
+        self.article.action_step_mention(step)
+
+    # Glossary ----------------------------------------------------------
+
+    def select_entry(self, entry_id: str, *, focus: bool = True) -> None:
+        self.article.selected_entry = entry_id
+        self.query_one(TabbedContent).active = "tab-glossary"
+        self.query_one(EntryCard).show_entry(entry_id)
+        self.query_one(ContentSwitcher).current = "card"
+        if focus:
+            self.show_sidebar = True
+            self.query_one(EntryCard).focus_mentions()
+
+    @on(GlossaryPanel.EntrySelected)
+    def _entry_selected(self, event: GlossaryPanel.EntrySelected) -> None:
+        self.select_entry(event.entry_id)
+
+    @on(ArticleView.MentionChosen)
+    def _mention_chosen(self, event: ArticleView.MentionChosen) -> None:
+        self.select_entry(event.entry_id)
+
+    @on(EntryCard.RelatedPicked)
+    def _related(self, event: EntryCard.RelatedPicked) -> None:
+        self.select_entry(event.entry_id)
+
+    @on(EntryCard.Closed)
+    def _card_closed(self) -> None:
+        self.query_one(ContentSwitcher).current = "glossary"
+        self.query_one("#glossary-list").focus()
+
+    @on(EntryCard.MentionPicked)
+    def _mention_picked(self, event: EntryCard.MentionPicked) -> None:
+        passage, mention = self.briefing.mentions_of(event.entry_id)[event.number]
+        if passage.place.area == "timeline":
+            self.query_one(TabbedContent).active = "tab-timeline"
+            timeline = self.query_one(TimelineList)
+            timeline.highlighted = passage.place.block
+            timeline.focus()
+            return
+        article = self.article
+        unit = next(i for i, u in enumerate(article.layout_rows.units) if u.place == passage.place)
+        article.go_to_span(unit, mention.start, mention.end, event.entry_id)
+        if self.narrow:
+            self.show_sidebar = False
+            article.focus()
+
+    @on(TimelineList.EventChosen)
+    def _event_chosen(self, event: TimelineList.EventChosen) -> None:
+        if event.section is None:
+            self.notify("This event is not linked to a section.", timeout=3)
+            return
+        self.article.go_to_section(self.briefing.section_index[event.section])
+        self.article.set_open(self.briefing.section_index[event.section], True)
+        if self.narrow:
+            self.show_sidebar = False
+        self.article.focus()
+
+    # Search ------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    @on(SearchBar.Changed)
+    def _search_changed(self, event: SearchBar.Changed) -> None:
+        self.query_text = event.query
+        article = self.article
+        article.matches = find_matches(
+            article.layout_rows.units, search_terms(self.briefing, event.query)
+        )
+        self.current_match = -1
+        self._show_count()
+        article.refresh()
+
+    def _show_count(self) -> None:
+        total = len(self.article.matches)
+        if not self.query_text:
+            text = ""
+        elif not total:
+            text = "no matches"
+        elif self.current_match < 0:
+            text = f"{total} match{'es' * (total != 1)}"
+        else:
+            text = f"{self.current_match + 1} of {total}"
+        self.query_one(SearchBar).set_count(text)
+        self.sub_title = text
+
+    @on(SearchBar.Done)
+    def _search_done(self) -> None:
+        self.article.focus()
+        if self.article.matches:
+            self.query_one(SearchBar).display = True
+            self.action_step_match(1)
+
+    @on(SearchBar.Cancelled)
+    def _search_cancelled(self) -> None:
+        self.clear_search()
+        self.article.focus()
+
+    def clear_search(self) -> None:
+        self.query_text = ""
+        self.article.matches = []
+        self.current_match = -1
+        self.query_one(SearchBar).display = False
+        self.article.refresh()
+
+    def action_step_match(self, step: int) -> None:
+        matches = self.article.matches
+        if not matches:
+            self.app.bell()
+            return
+        self.current_match = (self.current_match + step) % len(matches)
+        match = matches[self.current_match]
+        self.article.go_to_span(match.unit, match.start, match.end)
+        self._show_count()
+
+    def action_back(self) -> None:
+        if self.article.matches or self.query_one(SearchBar).display:
+            self.clear_search()
+        elif self.article.selected_entry is not None:
+            self.article.selected_entry = None
+            self.query_one(ContentSwitcher).current = "glossary"
+        elif self.article.cursor is not None:
+            self.article.cursor = None
+            self.article.refresh()
+        elif self.narrow and self.show_sidebar:
+            self.show_sidebar = False
+        elif self.from_library:
+            self.app.action_library()  # type: ignore[attr-defined]

@@ -1,0 +1,113 @@
+"""Where the reader left off, per briefing: open sections, scroll position, entry.
+
+Saved as one small JSON file per briefing id in the user state directory,
+written to a temporary file and renamed over the old one, so a crash or a
+dropped SSH link mid-write leaves the old state or the new, never half of
+each. A file that cannot be read back is renamed aside and reported; the
+reader then starts fresh instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cleaning import plain_line
+from .fields import SLUG
+
+MAX_STATE_BYTES = 1_000_000
+
+
+@dataclass(slots=True)
+class ReadingState:
+    """What to restore when a briefing is opened again."""
+
+    open_sections: list[str] | None = None
+    """Ids of the open sections; None means as the file says."""
+    scroll_y: int = 0
+    selected_entry: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def state_dir() -> Path:
+    from platformdirs import user_state_path
+
+    return user_state_path("briefing", appauthor=False)
+
+
+def state_path(briefing_id: str, directory: Path | None = None) -> Path:
+    if not SLUG.fullmatch(briefing_id):
+        raise ValueError(f"not a briefing id: {briefing_id!r}")
+    return (directory or state_dir()) / f"{briefing_id}.json"
+
+
+def _parse(data: bytes) -> ReadingState:
+    raw = json.loads(data.decode("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError("not a JSON object")
+    sections = raw.get("open_sections")
+    if sections is not None and not (
+        isinstance(sections, list) and all(isinstance(item, str) for item in sections)
+    ):
+        raise ValueError("open_sections is not a list of ids")
+    scroll = raw.get("scroll_y", 0)
+    if not isinstance(scroll, int) or isinstance(scroll, bool) or scroll < 0:
+        raise ValueError("scroll_y is not a whole number")
+    entry = raw.get("selected_entry")
+    if entry is not None and not isinstance(entry, str):
+        raise ValueError("selected_entry is not text")
+    return ReadingState(sections, scroll, entry)
+
+
+def load_state(briefing_id: str, directory: Path | None = None) -> tuple[ReadingState, str | None]:
+    """The saved state (or a fresh one) and a warning when a bad file was set aside."""
+    path = state_path(briefing_id, directory)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_STATE_BYTES + 1)
+    except FileNotFoundError:
+        return ReadingState(), None
+    except OSError as error:
+        return ReadingState(), f"could not read saved state ({plain_line(str(error.strerror))})"
+    try:
+        if len(data) > MAX_STATE_BYTES:
+            raise ValueError("file too large")
+        return _parse(data), None
+    except (ValueError, UnicodeDecodeError) as error:
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(path, aside)
+        except OSError:
+            return ReadingState(), "saved state was unreadable and is ignored"
+        reason = plain_line(str(error))[:80]
+        return ReadingState(), f"saved state was unreadable ({reason}); moved aside to {aside.name}"
+
+
+def save_state(briefing_id: str, state: ReadingState, directory: Path | None = None) -> None:
+    """Write atomically: temp file in the same directory, fsync, rename."""
+    path = state_path(briefing_id, directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(
+        {
+            "open_sections": state.open_sections,
+            "scroll_y": state.scroll_y,
+            "selected_entry": state.selected_entry,
+            "saved": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+    ).encode("utf-8")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

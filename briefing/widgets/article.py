@@ -1,0 +1,356 @@
+"""The article pane: every section of the briefing, drawn line by line.
+
+One widget draws the whole article (Textual's line API), so a briefing of
+1,000 sections costs no more widgets than one of four, and only rows on
+screen are styled. A cursor marks one target at a time, a section heading or
+a mention: Enter (or space on a heading) acts on it, the mouse does the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..document import CLOSED_MARK, OPEN_MARK, Layout, Row
+from ..model import Briefing
+from ..search import Match
+
+MAX_WIDTH = 100
+"""Longest line of text: prose wider than this is hard to read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What the cursor is on: a section heading, or a span of a unit (mention or match)."""
+
+    unit: int
+    start: int = 0
+    end: int = 0
+    entry_id: str | None = None
+    section: int = -1
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """The briefing's text, with collapsible sections and marked mentions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_down", "Down", show=False, tooltip="Scroll down one line"),
+        Binding("k,up", "scroll_up", "Up", show=False, tooltip="Scroll up one line"),
+        Binding("g,home", "scroll_home", "Top", show=False, tooltip="Go to the top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, tooltip="Go to the bottom"),
+        Binding("space", "page_or_toggle", "Page", show=False,
+                tooltip="Next page (toggles the section when the cursor is on its title)"),
+        Binding("pagedown", "page_down", "Page down", show=False, tooltip="Next page"),
+        Binding("b,pageup", "page_up", "Page up", show=False, tooltip="Previous page"),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False,
+                tooltip="Scroll down half a page"),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False,
+                tooltip="Scroll up half a page"),
+        Binding("enter", "activate", "Open", show=False,
+                tooltip="Toggle the section, or open the card of the mention, under the cursor"),
+    ]  # fmt: skip
+
+    COMPONENT_CLASSES = {
+        "article--title",
+        "article--meta",
+        "article--summary",
+        "article--heading",
+        "article--lede",
+        "article--text",
+        "article--quote",
+        "article--speaker",
+        "article--label",
+        "article--credit",
+        "article--note",
+        "article--point",
+        "article--mention",
+        "article--mention-selected",
+        "article--match",
+        "article--cursor",
+    }
+
+    selected_entry: reactive[str | None] = reactive(None)
+    """Mentions of this glossary entry stand out, and `m` steps through them."""
+
+    class MentionChosen(Message):
+        """The user opened a mention (Enter or click): show that entry's card."""
+
+        def __init__(self, entry_id: str) -> None:
+            super().__init__()
+            self.entry_id = entry_id
+
+    class SectionToggled(Message):
+        """A section opened or closed."""
+
+        def __init__(self, section: int, is_open: bool) -> None:
+            super().__init__()
+            self.section = section
+            self.is_open = is_open
+
+    def __init__(
+        self, briefing: Briefing, open_sections: set[int] | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.briefing = briefing
+        self.layout_rows = Layout(briefing)
+        if open_sections is None:
+            open_sections = {i for i, s in enumerate(briefing.sections) if not s.collapsed}
+        self.open_sections = open_sections
+        self.cursor: Target | None = None
+        self.matches: list[Match] = []
+        self.current_match = -1
+        self._styles: dict[str, Style] = {}
+
+    # Layout ------------------------------------------------------------
+
+    @property
+    def text_width(self) -> int:
+        return max(10, min(self.scrollable_content_region.width - 2, MAX_WIDTH))
+
+    def relayout(self) -> None:
+        rows = self.layout_rows.build(self.text_width, self.open_sections)
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.relayout()
+
+    def on_mount(self) -> None:
+        self.relayout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(f"article--{name}", partial=True)
+            self._styles[name] = style
+        return style
+
+    # Drawing -----------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        number = self.scroll_offset.y + y
+        rows = self.layout_rows.rows
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if number >= len(rows):
+            return Strip.blank(width, base)
+        strip = Strip(self._segments(rows[number]), None)
+        return strip.extend_cell_length(width, base).crop(0, width).apply_style(base)
+
+    def _segments(self, row: Row) -> list[Segment]:
+        if row.unit < 0:
+            return []
+        unit = self.layout_rows.units[row.unit]
+        style = self._style(unit.kind)
+        segments = [Segment(" ")]
+        indent = unit.indent
+        if unit.kind == "heading":
+            heading_style = style
+            if (
+                self.cursor is not None
+                and self.cursor.unit == row.unit
+                and self.cursor.section >= 0
+            ):
+                heading_style = style + self._style("cursor")
+            mark = OPEN_MARK if unit.section in self.open_sections else CLOSED_MARK
+            segments.append(Segment(mark if row.first else "  ", heading_style))
+            indent = 0
+            style = heading_style
+        elif indent:
+            segments.append(Segment(" " * indent))
+        if unit.bullet:
+            bullet = unit.bullet if row.first else " " * len(unit.bullet)
+            segments.append(Segment(bullet, style))
+        segments.extend(self._text_segments(row, style))
+        return segments
+
+    def _text_segments(self, row: Row, style: Style) -> list[Segment]:
+        unit = self.layout_rows.units[row.unit]
+        spans: list[tuple[int, int, Style]] = []
+        for mention in unit.mentions:
+            if mention.end <= row.start or mention.start >= row.end:
+                continue
+            name = "mention-selected" if mention.entry_id == self.selected_entry else "mention"
+            spans.append((mention.start, mention.end, self._style(name)))
+        for match in self.matches_in(row.unit):
+            if match.end > row.start and match.start < row.end:
+                spans.append((match.start, match.end, self._style("match")))
+        cursor = self.cursor
+        if cursor is not None and cursor.unit == row.unit and cursor.section < 0:
+            spans.append((cursor.start, cursor.end, self._style("cursor")))
+        if not spans:
+            return [Segment(unit.text[row.start : row.end], style)]
+        # Paint span styles over the base style, character by character ranges.
+        cuts = sorted({row.start, row.end, *(max(row.start, min(row.end, p))
+                        for s, e, _ in spans for p in (s, e))})  # fmt: skip
+        segments = []
+        for left, right in zip(cuts, cuts[1:], strict=False):
+            if left >= right:
+                continue
+            piece = style
+            for start, end, extra in spans:
+                if start <= left and right <= end:
+                    piece = piece + extra
+            segments.append(Segment(unit.text[left:right], piece))
+        return segments
+
+    def matches_in(self, unit: int) -> list[Match]:
+        return [match for match in self.matches if match.unit == unit]
+
+    def refresh_rows(self) -> None:
+        self.refresh()
+
+    def watch_selected_entry(self) -> None:
+        self.refresh()
+
+    # Moving ------------------------------------------------------------
+
+    def scroll_to_row(self, row: int, *, center: bool = True) -> None:
+        height = self.scrollable_content_region.height
+        top = row - height // 3 if center else row
+        self.scroll_to(y=max(0, top), animate=False)
+
+    def ensure_visible(self, row: int) -> None:
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        if not top <= row < top + height:
+            self.scroll_to_row(row)
+
+    def set_open(self, section: int, is_open: bool) -> None:
+        if (section in self.open_sections) == is_open:
+            return
+        if is_open:
+            self.open_sections.add(section)
+        else:
+            self.open_sections.discard(section)
+        self.relayout()
+        self.post_message(self.SectionToggled(section, is_open))
+
+    def set_all(self, is_open: bool) -> None:
+        self.open_sections = set(range(len(self.briefing.sections))) if is_open else set()
+        self.relayout()
+        self.post_message(self.SectionToggled(-1, is_open))
+
+    def go_to_section(self, section: int) -> None:
+        heading = self.layout_rows.headings[section]
+        self.cursor = Target(heading, section=section)
+        self.scroll_to(y=self.layout_rows.section_rows[section], animate=False)
+        self.refresh()
+
+    def go_to_span(self, unit: int, start: int, end: int, entry_id: str | None = None) -> None:
+        """Put the cursor on a span, opening its section first if needed."""
+        section = self.layout_rows.units[unit].section
+        if section >= 0 and section not in self.open_sections:
+            self.set_open(section, True)
+        self.cursor = Target(unit, start, end, entry_id)
+        row = self.layout_rows.row_of(unit, start)
+        if row is not None:
+            self.ensure_visible(row)
+        self.refresh()
+
+    def _visible_section(self) -> int:
+        return max(0, self.layout_rows.section_at(self.scroll_offset.y + 1))
+
+    def action_step_section(self, step: int) -> None:
+        if not self.briefing.sections:
+            return
+        if self.cursor is not None and self.cursor.section >= 0:
+            current = self.cursor.section
+        else:
+            current = self.layout_rows.section_at(self.scroll_offset.y)
+            if (
+                step > 0
+                and current >= 0
+                and self.scroll_offset.y < self.layout_rows.section_rows[current]
+            ):
+                current -= 1
+        target = min(max(current + step, 0), len(self.briefing.sections) - 1)
+        self.go_to_section(target)
+
+    def action_page_or_toggle(self) -> None:
+        cursor = self.cursor
+        if cursor is not None and cursor.section >= 0:
+            heading_row = self.layout_rows.section_rows[cursor.section]
+            top = self.scroll_offset.y
+            if top <= heading_row < top + self.scrollable_content_region.height:
+                self.set_open(cursor.section, cursor.section not in self.open_sections)
+                return
+        self.action_page_down()
+
+    def action_half_page(self, direction: int) -> None:
+        step = max(1, self.scrollable_content_region.height // 2)
+        self.scroll_to(y=self.scroll_offset.y + direction * step, animate=False)
+
+    def action_activate(self) -> None:
+        cursor = self.cursor
+        if cursor is None:
+            self.action_step_section(1)
+        elif cursor.section >= 0:
+            self.set_open(cursor.section, cursor.section not in self.open_sections)
+        elif cursor.entry_id is not None:
+            self.post_message(self.MentionChosen(cursor.entry_id))
+
+    def action_step_mention(self, step: int) -> None:
+        found = self.mention_targets()
+        if not found:
+            self.app.bell()
+            return
+        position = self._cursor_position()
+        ordered = found if step > 0 else list(reversed(found))
+        for unit, start, end, entry in ordered:
+            if (unit, start) > position if step > 0 else (unit, start) < position:
+                self.go_to_span(unit, start, end, entry)
+                return
+        unit, start, end, entry = ordered[0]
+        self.go_to_span(unit, start, end, entry)
+
+    def mention_targets(self) -> list[tuple[int, int, int, str]]:
+        wanted = self.selected_entry
+        return [
+            (index, m.start, m.end, m.entry_id)
+            for index, unit in enumerate(self.layout_rows.units)
+            for m in unit.mentions
+            if wanted is None or m.entry_id == wanted
+        ]
+
+    def _cursor_position(self) -> tuple[int, int]:
+        if self.cursor is not None:
+            return (self.cursor.unit, self.cursor.start)
+        row = self.layout_rows.rows[min(self.scroll_offset.y, len(self.layout_rows.rows) - 1)]
+        return (row.unit, row.start - 1)
+
+    # Mouse -------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        number = self.scroll_offset.y + event.y
+        if not 0 <= number < len(self.layout_rows.rows):
+            return
+        row = self.layout_rows.rows[number]
+        if row.unit < 0:
+            return
+        unit = self.layout_rows.units[row.unit]
+        if unit.kind == "heading":
+            self.cursor = Target(row.unit, section=unit.section)
+            self.set_open(unit.section, unit.section not in self.open_sections)
+            return
+        column = event.x - 1 - unit.indent - len(unit.bullet)
+        offset = row.start + column
+        for mention in unit.mentions:
+            if mention.start <= offset < mention.end and row.start <= offset < row.end:
+                self.go_to_span(row.unit, mention.start, mention.end, mention.entry_id)
+                self.post_message(self.MentionChosen(mention.entry_id))
+                return

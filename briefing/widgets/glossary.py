@@ -1,0 +1,97 @@
+"""The glossary sidebar: people, groups, organisations and places, with a filter."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input
+from textual.widgets.option_list import Option
+
+from ..model import Briefing, Kind
+from .lists import VimOptionList
+
+
+def entry_matches(briefing: Briefing, entry_id: str, query: str) -> bool:
+    """Whether an entry's name or an alias contains the query (any case)."""
+    entry = briefing.entries[entry_id]
+    needle = query.strip().lower()
+    return not needle or any(needle in form.lower() for form in (entry.name, *entry.aliases))
+
+
+class GlossaryPanel(Vertical):
+    """A filter field over the list of glossary entries, grouped by kind."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Back to article", show=False,
+                tooltip="Clear the filter, then return to the article"),
+    ]  # fmt: skip
+
+    class EntrySelected(Message):
+        """The user chose an entry: open its card."""
+
+        def __init__(self, entry_id: str) -> None:
+            super().__init__()
+            self.entry_id = entry_id
+
+    def __init__(self, briefing: Briefing, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.briefing = briefing
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Filter names\u2026", id="glossary-filter", compact=True)
+        yield VimOptionList(id="glossary-list")
+
+    def on_mount(self) -> None:
+        self.show_entries("")
+
+    def show_entries(self, query: str) -> None:
+        options: list[Option | None] = []
+        for kind in Kind:
+            entries = [
+                entry
+                for entry in self.briefing.glossary
+                if entry.kind is kind and entry_matches(self.briefing, entry.id, query)
+            ]
+            if not entries:
+                continue
+            heading = Content.styled(f"{kind.plural} ({len(entries)})", "bold")
+            options.append(Option(heading, disabled=True))
+            for entry in entries:
+                count = len(self.briefing.mentions_of(entry.id))
+                label = Content.assemble(entry.name, (f"  {count}", "dim"))
+                options.append(Option(label, id=entry.id))
+        option_list = self.query_one(VimOptionList)
+        option_list.clear_options()
+        option_list.add_options(options)
+        if not options:
+            option_list.add_option(Option(Content.styled("No match", "dim italic"), disabled=True))
+
+    @on(Input.Changed, "#glossary-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.show_entries(event.value)
+
+    @on(Input.Submitted, "#glossary-filter")
+    def _to_list(self) -> None:
+        option_list = self.query_one(VimOptionList)
+        option_list.focus()
+        if option_list.highlighted is None:
+            option_list.action_first()
+
+    @on(VimOptionList.OptionSelected, "#glossary-list")
+    def _selected(self, event: VimOptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.EntrySelected(event.option.id))
+
+    def action_leave(self) -> None:
+        field = self.query_one("#glossary-filter", Input)
+        if field.value:
+            field.value = ""
+            return
+        self.screen.query_one("ArticleView").focus()

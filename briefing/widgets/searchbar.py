@@ -1,0 +1,58 @@
+"""The search field shown by `/`: live matches, Enter keeps them, Escape clears."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Label
+
+
+class SearchBar(Horizontal):
+    """A one-line bar docked at the bottom of the reader."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Clear search", tooltip="Clear the search and close the bar"),
+    ]
+
+    class Changed(Message):
+        def __init__(self, query: str) -> None:
+            super().__init__()
+            self.query = query
+
+    class Done(Message):
+        """Enter: keep the matches and go back to reading."""
+
+    class Cancelled(Message):
+        """Escape: clear the matches."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("/", id="search-prompt")
+        yield Input(placeholder="Search the briefing", id="search-input", compact=True)
+        yield Label("", id="search-count")
+
+    def open(self) -> None:
+        self.display = True
+        self.query_one(Input).focus()
+
+    def set_count(self, text: str) -> None:
+        self.query_one("#search-count", Label).update(text)
+
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(event.value))
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Done())
+
+    def action_cancel(self) -> None:
+        self.query_one(Input).value = ""
+        self.display = False
+        self.post_message(self.Cancelled())
