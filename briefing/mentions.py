@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from .model import Mention
 
 _END = ""
+_WORD = re.compile(r"\w")
 
 Trie = dict[str, "Trie"]
 """Each key is the next character of a name; the key _END marks where a name ends."""
@@ -56,6 +57,7 @@ class MentionFinder:
             for char in surface:
                 node = node.setdefault(char, {})
             node[_END] = {}
+        self._trie = trie
         self._pattern: re.Pattern[str] | None = None
         if self._owner:
             alternatives = _trie_pattern(trie)
@@ -70,18 +72,36 @@ class MentionFinder:
         candidates = [(match.start(), match.end(1)) for match in self._pattern.finditer(text)]
         if not candidates:
             return ()
-        if len(candidates) > 1:
+        if _overlapping(candidates):
+            # The longest name at a start may lose to a longer overlapping one
+            # while a shorter name at that start overlaps nothing: "New" in
+            # "New York Times Square" when "York Times Square" beats "New York".
+            candidates = [span for start, _ in candidates for span in self._spans_at(text, start)]
             candidates = _longest_without_overlap(candidates)
         return tuple(Mention(start, end, self._owner[text[start:end]]) for start, end in candidates)
+
+    def _spans_at(self, text: str, start: int) -> list[tuple[int, int]]:
+        """Every name starting at `start` and ending at a word boundary."""
+        spans = []
+        node = self._trie
+        for end in range(start, len(text) + 1):
+            if _END in node and (end == len(text) or not _WORD.match(text, end)):
+                spans.append((start, end))
+            if end == len(text) or text[end] not in node:
+                break
+            node = node[text[end]]
+        return spans
+
+
+def _overlapping(candidates: list[tuple[int, int]]) -> bool:
+    """True when any two spans of a start-ordered list overlap."""
+    return any(
+        later[0] < earlier[1] for earlier, later in zip(candidates, candidates[1:], strict=False)
+    )
 
 
 def _longest_without_overlap(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Keep the longest of overlapping spans (earlier first on ties), in text order."""
-    overlapping = any(
-        later[0] < earlier[1] for earlier, later in zip(candidates, candidates[1:], strict=False)
-    )
-    if not overlapping:
-        return candidates
     starts: list[int] = []
     ends: list[int] = []
     for start, end in sorted(candidates, key=lambda span: (span[0] - span[1], span[0])):

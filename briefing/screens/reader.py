@@ -25,6 +25,8 @@ from ..widgets.timeline import TimelineList
 
 NARROW = 60
 """Below this many columns the sidebar folds away and opens over the article."""
+WIDE = 100
+"""Below this many columns the sidebar is narrower."""
 
 
 class ReaderScreen(Screen[None]):
@@ -76,7 +78,7 @@ class ReaderScreen(Screen[None]):
         open_sections = None
         if self.state.open_sections is not None:
             open_sections = {ids.index(i) for i in self.state.open_sections if i in ids}
-        yield Static(Content.styled(briefing.title, "bold"), id="topbar")
+        yield Static(self._topbar(-1), id="topbar")
         with Horizontal(id="main"):
             yield ArticleView(briefing, open_sections, id="article")
             with Vertical(id="sidebar"), TabbedContent(id="tabs"):
@@ -118,8 +120,28 @@ class ReaderScreen(Screen[None]):
 
     # Layout ------------------------------------------------------------
 
+    def _topbar(self, section: int) -> Content:
+        briefing = self.briefing
+        if section < 0:
+            return Content.assemble(
+                (briefing.source.outlet, "bold"), " \u00b7 ", briefing.date.isoformat()
+            )
+        total = len(briefing.sections)
+        is_open = section in self.article.open_sections
+        state = "" if is_open else " (collapsed)"
+        return Content.assemble(
+            (f"{section + 1}/{total} ", "dim"), (briefing.sections[section].title, "bold"), state
+        )
+
+    @on(ArticleView.SectionInView)
+    @on(ArticleView.SectionToggled)
+    def _update_topbar(self) -> None:
+        section = self.article.layout_rows.section_at(int(self.article.scroll_offset.y) + 1)
+        self.query_one("#topbar", Static).update(self._topbar(section))
+
     def on_resize(self, event: Resize) -> None:
         self.narrow = event.size.width < NARROW
+        self.set_class(NARROW <= event.size.width < WIDE, "-medium")
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
@@ -140,7 +162,7 @@ class ReaderScreen(Screen[None]):
         tabs = self.query_one(TabbedContent)
         if tabs.active == "tab-timeline":
             self.query_one(TimelineList).focus()
-        elif self.query_one(ContentSwitcher).current == "card":
+        elif self.query_one("#glossary-switcher", ContentSwitcher).current == "card":
             self.query_one(EntryCard).focus_mentions()
         else:
             self.query_one("#glossary-filter").focus()
@@ -197,7 +219,7 @@ class ReaderScreen(Screen[None]):
         self.article.selected_entry = entry_id
         self.query_one(TabbedContent).active = "tab-glossary"
         self.query_one(EntryCard).show_entry(entry_id)
-        self.query_one(ContentSwitcher).current = "card"
+        self.query_one("#glossary-switcher", ContentSwitcher).current = "card"
         if focus:
             self.show_sidebar = True
             self.query_one(EntryCard).focus_mentions()
@@ -216,7 +238,7 @@ class ReaderScreen(Screen[None]):
 
     @on(EntryCard.Closed)
     def _card_closed(self) -> None:
-        self.query_one(ContentSwitcher).current = "glossary"
+        self.query_one("#glossary-switcher", ContentSwitcher).current = "glossary"
         self.query_one("#glossary-list").focus()
 
     @on(EntryCard.MentionPicked)
@@ -240,8 +262,9 @@ class ReaderScreen(Screen[None]):
         if event.section is None:
             self.notify("This event is not linked to a section.", timeout=3)
             return
-        self.article.go_to_section(self.briefing.section_index[event.section])
-        self.article.set_open(self.briefing.section_index[event.section], True)
+        section = self.briefing.section_index[event.section]
+        self.article.set_open(section, True)
+        self.article.go_to_section(section)
         if self.narrow:
             self.show_sidebar = False
         self.article.focus()
@@ -309,7 +332,7 @@ class ReaderScreen(Screen[None]):
             self.clear_search()
         elif self.article.selected_entry is not None:
             self.article.selected_entry = None
-            self.query_one(ContentSwitcher).current = "glossary"
+            self.query_one("#glossary-switcher", ContentSwitcher).current = "glossary"
         elif self.article.cursor is not None:
             self.article.cursor = None
             self.article.refresh()

@@ -89,6 +89,13 @@ class ArticleView(ScrollView, can_focus=True):
             super().__init__()
             self.entry_id = entry_id
 
+    class SectionInView(Message):
+        """The section at the top of the view changed (-1: above the first)."""
+
+        def __init__(self, section: int) -> None:
+            super().__init__()
+            self.section = section
+
     class SectionToggled(Message):
         """A section opened or closed."""
 
@@ -110,6 +117,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.matches: list[Match] = []
         self.current_match = -1
         self._styles: dict[str, Style] = {}
+        self._section_in_view = -2
 
     # Layout ------------------------------------------------------------
 
@@ -120,6 +128,7 @@ class ArticleView(ScrollView, can_focus=True):
     def relayout(self) -> None:
         rows = self.layout_rows.build(self.text_width, self.open_sections)
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
+        self._report_section()
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -213,6 +222,16 @@ class ArticleView(ScrollView, can_focus=True):
 
     def refresh_rows(self) -> None:
         self.refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._report_section()
+
+    def _report_section(self) -> None:
+        section = self.layout_rows.section_at(int(self.scroll_offset.y) + 1)
+        if section != self._section_in_view:
+            self._section_in_view = section
+            self.post_message(self.SectionInView(section))
 
     def watch_selected_entry(self) -> None:
         self.refresh()

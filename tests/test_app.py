@@ -1,0 +1,313 @@
+"""Pilot tests: the reader's behaviour, driven by keys and clicks as a person would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import ContentSwitcher, Input, OptionList, TabbedContent
+
+from briefing.app import BriefingApp
+from briefing.screens.help import HelpScreen
+from briefing.screens.library import LibraryScreen
+from briefing.widgets.card import EntryCard
+from tests.apptools import BUNDLED, HOSTILE, OTHER_SHAPE, load, make_app, reader, visible_text
+
+SIZE = (100, 30)
+
+
+async def test_opens_with_sections_as_the_file_says(tmp_path: Path) -> None:
+    app = make_app(OTHER_SHAPE, tmp_path)
+    async with app.run_test(size=SIZE):
+        article = reader(app).article
+        assert article.open_sections == {0}
+        assert "The vote" in visible_text(app)
+
+
+async def test_section_toggles_with_enter_and_space(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        assert 1 in article.open_sections
+        await pilot.press("2")
+        await pilot.press("enter")
+        assert 1 not in article.open_sections
+        await pilot.press("space")
+        assert 1 in article.open_sections
+
+
+async def test_space_pages_when_not_on_a_heading(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        before = set(article.open_sections)
+        await pilot.press("space")
+        assert article.scroll_offset.y > 0
+        assert article.open_sections == before
+
+
+async def test_expand_and_collapse_all(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        await pilot.press("c")
+        assert article.open_sections == set()
+        text = visible_text(app)
+        for title in ("Background", "Reactions", "Analysis"):
+            assert title in text
+        await pilot.press("e")
+        assert article.open_sections == {0, 1, 2, 3}
+
+
+async def test_scroll_keys_move_like_less(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        await pilot.press("j", "j", "j")
+        assert article.scroll_offset.y == 3
+        await pilot.press("k")
+        assert article.scroll_offset.y == 2
+        await pilot.press("G")
+        assert article.scroll_offset.y == article.max_scroll_y > 0
+        await pilot.press("g")
+        assert article.scroll_offset.y == 0
+        await pilot.press("ctrl+d")
+        half = article.scroll_offset.y
+        assert half > 5
+        await pilot.press("pagedown")
+        assert article.scroll_offset.y > half
+        await pilot.press("b")
+        assert article.scroll_offset.y == half
+
+
+async def test_section_keys_jump_to_headings(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        await pilot.press("3")
+        assert article.scroll_offset.y == article.layout_rows.section_rows[2]
+        await pilot.press("right_square_bracket")
+        assert article.scroll_offset.y == article.layout_rows.section_rows[3]
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert article.scroll_offset.y == article.layout_rows.section_rows[1]
+
+
+async def test_selecting_an_entry_opens_its_card(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        screen.select_entry("jaish-al-adl")
+        await pilot.pause()
+        card = screen.query_one(EntryCard)
+        assert screen.query_one("#glossary-switcher", ContentSwitcher).current == "card"
+        body = str(card.query_one("#card-body").render())
+        assert "Jaish al-Adl" in body and "Army of Justice" in body
+        mentions = card.query_one("#card-mentions", OptionList)
+        assert mentions.option_count == len(screen.briefing.mentions_of("jaish-al-adl")) > 1
+        assert screen.article.selected_entry == "jaish-al-adl"
+
+
+async def test_glossary_list_selection_by_keys(tmp_path: Path) -> None:
+    app = make_app(OTHER_SHAPE, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"ferr")
+        await pilot.press("enter")
+        await pilot.press("enter")
+        assert reader(app).article.selected_entry == "ferries"
+
+
+async def test_sidebar_filter_matches_names_and_aliases(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", *"army of")
+        listing = reader(app).query_one("#glossary-list", OptionList)
+        ids = [listing.get_option_at_index(i).id for i in range(listing.option_count)]
+        assert [i for i in ids if i] == ["jaish-al-adl"]
+
+
+async def test_mention_in_collapsed_section_expands_and_scrolls(tmp_path: Path) -> None:
+    app = make_app(OTHER_SHAPE, tmp_path)
+    async with app.run_test(size=(100, 12)) as pilot:
+        screen = reader(app)
+        await pilot.press("c")
+        assert screen.article.open_sections == set()
+        screen.select_entry("greens")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        article = screen.article
+        assert article.open_sections == {0}
+        cursor = article.cursor
+        assert cursor is not None and cursor.entry_id == "greens"
+        row = article.layout_rows.row_of(cursor.unit, cursor.start)
+        assert row is not None
+        assert article.scroll_offset.y <= row < article.scroll_offset.y + 10
+
+
+async def test_stepping_mentions_of_the_selected_entry(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        screen.select_entry("kerman", focus=False)
+        await pilot.pause()
+        places = [p.place for p, _ in screen.briefing.mentions_of("kerman")]
+        in_article = sum(1 for place in places if place.area != "timeline")
+        assert in_article > 2
+        seen = []
+        for _ in range(in_article + 1):
+            await pilot.press("m")
+            cursor = screen.article.cursor
+            assert cursor is not None and cursor.entry_id == "kerman"
+            seen.append((cursor.unit, cursor.start))
+        assert len(set(seen)) == in_article
+        assert seen == sorted(seen[:-1]) + [seen[0]], "in reading order, then wraps to the first"
+        await pilot.press("M")
+        assert (screen.article.cursor.unit, screen.article.cursor.start) == seen[-2]  # type: ignore[union-attr]
+
+
+async def test_search_counts_and_steps_across_sections(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("c", "slash", *"pakistan")
+        total = len(screen.article.matches)
+        assert total > 10
+        await pilot.press("enter")
+        assert str(screen.query_one("#search-count").render()) == f"1 of {total}"
+        for _ in range(total // 2):
+            await pilot.press("n")
+        assert str(screen.query_one("#search-count").render()) == f"{total // 2 + 1} of {total}"
+        assert screen.article.open_sections, "stepping into collapsed sections opens them"
+        await pilot.press("N")
+        assert str(screen.query_one("#search-count").render()) == f"{total // 2} of {total}"
+        await pilot.press("escape")
+        assert screen.article.matches == []
+
+
+async def test_search_for_a_name_finds_its_aliases(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("slash", *"Army of Justice")
+        units = screen.article.layout_rows.units
+        found = {units[m.unit].text[m.start : m.end] for m in screen.article.matches}
+        assert "Jaish al-Adl" in found and "Army of Justice" in found
+
+
+async def test_timeline_jumps_to_its_section(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("c", "t")
+        assert screen.query_one(TabbedContent).active == "tab-timeline"
+        events = screen.briefing.timeline
+        last = len(events) - 1
+        await pilot.press("G", "enter")
+        target = screen.briefing.section_index[events[last].section or ""]
+        assert screen.article.scroll_offset.y == screen.article.layout_rows.section_rows[target]
+        assert target in screen.article.open_sections
+
+
+async def test_library_opens_another_briefing(tmp_path: Path) -> None:
+    app = BriefingApp(load(BUNDLED), paths=[str(OTHER_SHAPE)], state_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press(*"harbour", "enter")
+        await pilot.pause()
+        assert reader(app).briefing.id == "harbour-bridge-2025-03"
+        assert reader(app).from_library
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_state_is_restored_after_a_restart(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "2", "enter", "j", "j")
+        reader(app).select_entry("tehran", focus=False)
+        scroll = reader(app).article.scroll_offset.y
+        await pilot.press("q")
+    saved = json.loads((tmp_path / "iran-pakistan-2024-01.json").read_text())
+    assert saved["open_sections"] == ["strikes"]
+    again = make_app(BUNDLED, tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article = reader(again).article
+        assert article.open_sections == {1}
+        assert article.selected_entry == "tehran"
+        assert article.scroll_offset.y == scroll
+    fresh = make_app(BUNDLED, tmp_path, fresh=True)
+    async with fresh.run_test(size=SIZE) as pilot:
+        assert reader(fresh).article.open_sections == {0, 1, 2, 3}
+
+
+async def test_corrupt_state_file_is_set_aside(tmp_path: Path) -> None:
+    (tmp_path / "iran-pakistan-2024-01.json").write_bytes(b"\x1b]52;c;garbage{{{")
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert reader(app).article.open_sections == {0, 1, 2, 3}
+        messages = [n.message for n in app._notifications]
+        assert any("moved aside" in m for m in messages)
+        assert not any("\x1b" in m for m in messages)
+    assert list(tmp_path.glob("iran-pakistan-2024-01.json.corrupt-*"))
+
+
+async def test_help_screen_lists_every_key(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for expected in ("Scroll down one line", "Open every section", "Search the briefing"):
+            assert expected in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_hostile_content_is_shown_literally_and_clicks_do_nothing(tmp_path: Path) -> None:
+    app = make_app(HOSTILE, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        text = visible_text(app)
+        assert "[@click=app.quit]Click me[/]" in text
+        assert "$accent" in text
+        article = reader(app).article
+        for y in range(article.scrollable_content_region.height):
+            for x in (3, 24):
+                await pilot.click(article, offset=(x, y))
+        assert app.is_running
+        reader(app).select_entry("hank")
+        await pilot.pause()
+        body = str(reader(app).query_one("#card-body").render())
+        assert "[@click=app.quit]About[/]" in body
+
+
+async def test_small_window_folds_the_sidebar_into_an_overlay(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=(40, 15)) as pilot:
+        screen = reader(app)
+        assert not screen.show_sidebar
+        assert not screen.query_one("#sidebar").display
+        await pilot.press("s")
+        assert screen.query_one("#sidebar").display
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert not screen.show_sidebar
+
+
+async def test_a_thousand_sections(tmp_path: Path) -> None:
+    from benchmarks.generate import generate
+
+    path = tmp_path / "big.yaml"
+    path.write_text(generate(sections=1000, glossary=300, timeline=50, words=60))
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        assert len(article.open_sections) == 1000
+        await pilot.press("c", "G")
+        assert "1000. Section 1000" in visible_text(app)
+        await pilot.press("e", "g", "m", "enter")
+        assert reader(app).query_one("#glossary-switcher", ContentSwitcher).current == "card"
