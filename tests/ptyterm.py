@@ -1,0 +1,148 @@
+"""Run a real command in a pseudo-terminal and read its screen with pyte.
+
+End-to-end tests and benchmarks use this to see what a person would see: the
+exact bytes the program writes go through a VT emulator, and keys go in as
+the bytes a terminal would send.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import termios
+import time
+from collections.abc import Mapping, Sequence
+
+import pyte
+
+KEYS = {
+    "enter": b"\r",
+    "escape": b"\x1b",
+    "tab": b"\t",
+    "down": b"\x1b[B",
+    "up": b"\x1b[A",
+    "pagedown": b"\x1b[6~",
+    "pageup": b"\x1b[5~",
+    "ctrl+d": b"\x04",
+    "ctrl+u": b"\x15",
+    "ctrl+p": b"\x10",
+    "space": b" ",
+}
+
+
+class Terminal:
+    """A child process on a pty, with a pyte screen fed from its output."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        columns: int = 100,
+        lines: int = 30,
+        env: Mapping[str, str] | None = None,
+        cwd: str | None = None,
+    ) -> None:
+        self.columns, self.lines = columns, lines
+        self.screen = pyte.Screen(columns, lines)
+        self.stream = pyte.ByteStream(self.screen)
+        self.output = bytearray()
+        pid, fd = pty.fork()
+        if pid == 0:  # child
+            if cwd:
+                os.chdir(cwd)
+            os.execvpe(argv[0], list(argv), dict(env if env is not None else os.environ))
+        self.pid, self.fd = pid, fd
+        self.resize(columns, lines)
+        self.status: int | None = None
+
+    def resize(self, columns: int, lines: int) -> None:
+        self.columns, self.lines = columns, lines
+        self.screen.resize(lines, columns)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGWINCH)
+
+    def read(self, timeout: float = 0.05) -> int:
+        """Read whatever is available within `timeout`; the number of bytes read."""
+        total = 0
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return total
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if not ready:
+                return total
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return total
+            if not chunk:
+                return total
+            total += len(chunk)
+            self.output += chunk
+            self.stream.feed(chunk)
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, needle: str, timeout: float = 15.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.text():
+                return True
+            self.read(0.05)
+            if self.exited():
+                self.read(0.1)
+                return needle in self.text()
+        return needle in self.text()
+
+    def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Read until no output arrives for `quiet` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.read(quiet):
+                return
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            self.write(KEYS.get(key, key.encode()))
+            self.read(0.05)
+
+    def write(self, data: bytes) -> None:
+        os.write(self.fd, data)
+
+    def exited(self) -> bool:
+        if self.status is not None:
+            return True
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == 0:
+            return False
+        self.status = status
+        return True
+
+    def wait_exit(self, timeout: float = 10.0) -> int | None:
+        """The exit code (or -signal), or None if still running after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.read(0.05)
+            if self.exited():
+                assert self.status is not None
+                if os.WIFSIGNALED(self.status):
+                    return -os.WTERMSIG(self.status)
+                return os.WEXITSTATUS(self.status)
+        return None
+
+    def close(self) -> None:
+        if not self.exited():
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
