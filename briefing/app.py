@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import Screen
 
 from .commands import BriefingCommands
@@ -33,6 +33,8 @@ class BriefingApp(App[int]):
         Binding("question_mark", "help", "Help", tooltip="Show every key"),
         Binding("ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Command palette: sections, entries, events, actions"),
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False,
+                tooltip="Suspend to the shell (fg comes back)"),
     ]  # fmt: skip
 
     def __init__(
@@ -42,8 +44,9 @@ class BriefingApp(App[int]):
         paths: Sequence[str] = (),
         fresh: bool = False,
         state_dir: Path | None = None,
+        driver_class: type[Driver] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(driver_class=driver_class)
         self.briefing = briefing
         self.paths = list(paths)
         self.fresh = fresh
@@ -132,7 +135,10 @@ class BriefingApp(App[int]):
 
 def run_reader(found: Found, paths: Sequence[str], *, fresh: bool = False) -> int:
     """Run the reader until the user quits; the process exit status."""
-    app = BriefingApp(found.briefing, paths=paths, fresh=fresh)
-    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
-    result = app.run()
+    from .driver import ReaderDriver
+    from .terminal import drawing_on_the_terminal
+
+    app = BriefingApp(found.briefing, paths=paths, fresh=fresh, driver_class=ReaderDriver)
+    with drawing_on_the_terminal():
+        result = app.run()
     return result if isinstance(result, int) else app.return_code or 0

@@ -71,6 +71,11 @@ def _reader_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the reader even where the terminal looks unable to show it",
     )
+    parser.add_argument(
+        "--color",
+        metavar="WHEN",
+        help="colours: auto (default), truecolor, 256, 16 or none; also BRIEFING_COLOR",
+    )
     parser.add_argument("--version", action="version", version=f"briefing {_version()}")
     return parser
 
@@ -281,7 +286,13 @@ def read(argv: Sequence[str]) -> int:
     found = _pick(args.paths[0] if args.paths else None)
     if found is None:
         return 1
-    from .terminal import reader_unavailable
+    from .terminal import COLOR_CHOICES, reader_unavailable
+
+    if args.color:
+        if args.color not in COLOR_CHOICES:
+            print(f"briefing: --color takes one of {', '.join(COLOR_CHOICES)}", file=sys.stderr)
+            return 2
+        os.environ["BRIEFING_COLOR"] = args.color
 
     reason = None if args.tui else reader_unavailable()
     if args.plain or reason:
@@ -291,6 +302,9 @@ def read(argv: Sequence[str]) -> int:
             )
         print_briefing(found, "text", sys.stdout)
         return 0
+    from .terminal import configure
+
+    configure()
     from .app import run_reader
 
     return run_reader(found, args.paths, fresh=args.fresh)

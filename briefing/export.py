@@ -147,14 +147,18 @@ def to_text(briefing: Briefing, width: int = 80) -> str:
     return "\n".join(out) + "\n"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([-=]|\d+[.)])", re.MULTILINE)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~&])")
+_MD_LINE_START = re.compile(r"^(\s*)([-=]|\d+(?=[.)]))", re.MULTILINE)
 
 
 def md_escape(text: str) -> str:
-    """Literal text in Markdown: nothing in it may become markup or a link."""
+    """Literal text in Markdown: nothing in it may become markup, a link or an entity."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    # A backslash only escapes punctuation: `\-` and `1\.` work, `\1.` would show the `\`.
+    text = _MD_LINE_START.sub(
+        lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) in "-=" else m.group(2) + "\\"),
+        text,
+    )
     return text.replace("\n", "  \n")
 
 

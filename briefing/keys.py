@@ -72,5 +72,22 @@ def markdown_table() -> str:
     return "\n".join(lines)
 
 
+def update_readme(path: str) -> None:
+    """Rewrite the table between the README's key-table markers."""
+    from pathlib import Path
+
+    readme = Path(path)
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split("<!-- keys:begin -->", 1)
+    _, tail = rest.split("<!-- keys:end -->", 1)
+    table = f"<!-- keys:begin -->\n{markdown_table()}\n<!-- keys:end -->"
+    readme.write_text(head + table + tail, encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(markdown_table())
+    import sys
+
+    if sys.argv[1:2] == ["--update"]:
+        update_readme(sys.argv[2] if len(sys.argv) > 2 else "README.md")
+    else:
+        print(markdown_table())
