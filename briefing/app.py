@@ -29,8 +29,8 @@ class BriefingApp(App[int]):
     TITLE = "briefing"
     COMMANDS = App.COMMANDS | {BriefingCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", tooltip="Save your place and quit"),
-        Binding("question_mark", "help", "Help", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", show=False, tooltip="Save your place and quit"),
+        Binding("question_mark", "help", "Help", show=False, tooltip="Show every key"),
         Binding("ctrl+p", "command_palette", "Commands", show=False,
                 tooltip="Command palette: sections, entries, events, actions"),
         Binding("ctrl+z", "suspend_process", "Suspend", show=False,
@@ -58,7 +58,7 @@ class BriefingApp(App[int]):
         self.push_screen(self._reader(self.briefing))
         try:
             loop = asyncio.get_running_loop()
-            for signum in (signal.SIGHUP, signal.SIGTERM):
+            for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, self._on_signal)
         except (NotImplementedError, RuntimeError, ValueError):
             pass

@@ -235,7 +235,7 @@ def _pick(target: str | None) -> Found | None:
         ]
         if not chosen:
             return None
-        return max(reversed(chosen), key=lambda item: item.briefing.date)
+        return max(chosen, key=lambda item: item.briefing.date)  # first wins a tie
     library = _library([])
     if target is None:
         found = library.newest()

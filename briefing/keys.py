@@ -54,12 +54,14 @@ def key_table() -> list[tuple[str, list[tuple[str, str]]]]:
     from .widgets.card import EntryCard
     from .widgets.lists import VimOptionList
 
-    return [
+    groups = [
         ("Reading", _rows(ArticleView.BINDINGS)),
         ("Moving around", _rows(ReaderScreen.BINDINGS)),
         ("Lists and cards", _rows(VimOptionList.BINDINGS) + _rows(EntryCard.BINDINGS)),
-        ("Anywhere", _rows(BriefingApp.BINDINGS)),
     ]
+    listed = {keys for _, rows in groups for keys, _ in rows}
+    anywhere = [row for row in _rows(BriefingApp.BINDINGS) if row[0] not in listed]
+    return [*groups, ("Anywhere", anywhere)]
 
 
 def markdown_table() -> str:

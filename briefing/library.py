@@ -39,7 +39,7 @@ class Library:
         """The briefing with the latest date; earlier discovery wins a tie."""
         if not self.found:
             return None
-        return max(reversed(self.found), key=lambda item: item.briefing.date)
+        return max(self.found, key=lambda item: item.briefing.date)  # max keeps the first
 
     def by_id(self, briefing_id: str) -> Found | None:
         return next((item for item in self.found if item.briefing.id == briefing_id), None)

@@ -102,10 +102,15 @@ def display_path(path: str | os.PathLike[str]) -> str:
 
 
 def read_file(path: Path) -> bytes:
-    """Read at most one byte past the limit, and only from a regular file."""
-    with open(path, "rb") as handle:
+    """Read at most one byte past the limit, and only from a regular file.
+
+    Opened non-blocking: a plain open() of a FIFO named `x.yaml` waits for a
+    writer forever, which would hang `check`, `list` and the reader.
+    """
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise OSError(f"{path} is not a regular file")
+            raise OSError("not a regular file")
         return handle.read(MAX_BYTES + 1)
 
 

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Static
 from textual.widgets.option_list import Option
 
 from ..library import Found, Library
+from ..widgets.field import Field
 from ..widgets.lists import VimOptionList
 
 
@@ -42,7 +43,7 @@ class LibraryScreen(Screen[str | None]):
             title += f" \u00b7 {self.library.refused} could not be loaded (see `briefing check`)"
         with Vertical(id="library"):
             yield Static(Content.styled(title, "bold"), id="library-title")
-            yield Input(placeholder="Type to filter by title, topic or date", id="library-filter",
+            yield Field(placeholder="Type to filter by title, topic or date", id="library-filter",
                         compact=True)  # fmt: skip
             yield VimOptionList(id="library-list")
         yield Footer()

@@ -25,6 +25,8 @@ from ..widgets.timeline import TimelineList
 
 NARROW = 60
 """Below this many columns the sidebar folds away and opens over the article."""
+TINY = 40
+"""Below this many columns the footer gives way to a one-line hint in the top bar."""
 WIDE = 100
 """Below this many columns the sidebar is narrower."""
 
@@ -33,6 +35,10 @@ class ReaderScreen(Screen[None]):
     """One briefing, full screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Help and Quit live on the app too; here they come first in the footer,
+        # so a narrow window still shows them.
+        Binding("question_mark", "app.help", "Help", tooltip="Show every key"),
+        Binding("q", "app.quit", "Quit", tooltip="Save your place and quit"),
         Binding("tab", "switch_pane", "Pane", tooltip="Switch between the article and the sidebar"),
         Binding("shift+tab", "switch_pane", "Pane", show=False, tooltip="Switch panes"),
         Binding("slash", "search", "Search", tooltip="Search the briefing's text"),
@@ -122,6 +128,8 @@ class ReaderScreen(Screen[None]):
 
     def _topbar(self, section: int) -> Content:
         briefing = self.briefing
+        if self.has_class("-tiny"):
+            return Content.styled("? help  q quit", "bold")
         if section < 0:
             return Content.assemble(
                 (briefing.source.outlet, "bold"), " \u00b7 ", briefing.date.isoformat()
@@ -142,6 +150,8 @@ class ReaderScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self.narrow = event.size.width < NARROW
         self.set_class(NARROW <= event.size.width < WIDE, "-medium")
+        self.set_class(event.size.width < TINY, "-tiny")
+        self._update_topbar()
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")

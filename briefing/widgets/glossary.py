@@ -14,6 +14,7 @@ from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from ..model import Briefing, Kind
+from .field import Field
 from .lists import VimOptionList
 
 
@@ -44,7 +45,7 @@ class GlossaryPanel(Vertical):
         self.briefing = briefing
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter names\u2026", id="glossary-filter", compact=True)
+        yield Field(placeholder="Filter names\u2026", id="glossary-filter", compact=True)
         yield VimOptionList(id="glossary-list")
 
     def on_mount(self) -> None:

@@ -11,6 +11,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
+from .field import Field
+
 
 class SearchBar(Horizontal):
     """A one-line bar docked at the bottom of the reader."""
@@ -32,7 +34,7 @@ class SearchBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
-        yield Input(placeholder="Search the briefing", id="search-input", compact=True)
+        yield Field(placeholder="Search the briefing", id="search-input", compact=True)
         yield Label("", id="search-count")
 
     def open(self) -> None:
