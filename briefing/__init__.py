@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("briefing")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
-
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> str:
+    # importlib.metadata costs ~40 ms to import: pay it only for --version.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("briefing")
+        except PackageNotFoundError:  # a checkout that was never installed
+            return "0+unknown"
+    raise AttributeError(name)
