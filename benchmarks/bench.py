@@ -153,8 +153,8 @@ def main() -> None:
     subjects = [
         Subject("(a) bare Textual", [python, str(ROOT / "benchmarks" / "bare_app.py")],
                 "BARE-READY", {"j": [b"j"]}),
-        Subject("(b) bundled", [*briefing, str(ROOT / "content")], "^p", reader_keys),
-        Subject("(c) limits", [*briefing, str(big)], "^p", reader_keys),
+        Subject("(b) bundled", [*briefing, str(ROOT / "content")], "Commands", reader_keys),
+        Subject("(c) limits", [*briefing, str(big)], "Commands", reader_keys),
     ]  # fmt: skip
 
     results: dict[str, list[Run]] = {s.name: [] for s in subjects}

@@ -14,12 +14,51 @@ import json
 import random
 from pathlib import Path
 
-WORDS = (
-    "the council said officials reported a ministry statement border region talks "
-    "analysts warned security forces late on tuesday according to sources familiar "
-    "with the matter diplomatic pressure rose as both sides signalled restraint while "
-    "observers noted that tensions remained high across the frontier"
-).split()
+WORDS = [
+    "the",
+    "council",
+    "said",
+    "officials",
+    "reported",
+    "a",
+    "ministry",
+    "statement",
+    "border",
+    "region",
+    "talks",
+    "analysts",
+    "warned",
+    "security",
+    "forces",
+    "late",
+    "on",
+    "tuesday",
+    "according",
+    "to",
+    "sources",
+    "familiar",
+    "with",
+    "the",
+    "matter",
+    "diplomatic",
+    "pressure",
+    "rose",
+    "as",
+    "both",
+    "sides",
+    "signalled",
+    "restraint",
+    "while",
+    "observers",
+    "noted",
+    "that",
+    "tensions",
+    "remained",
+    "high",
+    "across",
+    "the",
+    "frontier",
+]
 
 SYLLABLES = ["ka", "lo", "mi", "ra", "sen", "tor", "vu", "zan", "bel", "dor", "eth", "fin"]
 KINDS = ["person", "group", "organisation", "place"]
@@ -42,7 +81,11 @@ def _roman(number: int) -> str:
 
 
 def generate(
-    sections: int = 1000, glossary: int = 5000, timeline: int = 2000, words: int = 150, seed: int = 1
+    sections: int = 1000,
+    glossary: int = 5000,
+    timeline: int = 2000,
+    words: int = 150,
+    seed: int = 1,
 ) -> str:
     rng = random.Random(seed)
     names = [_name(rng, i) for i in range(glossary)]
@@ -63,8 +106,12 @@ def generate(
     ]
     per_section = max(1, -(-glossary // max(sections, 1)))
     for s in range(sections):
-        lines += [f"  - id: s{s}", f"    title: {json.dumps(f'Section {s + 1}')}",
-                  f"    summary: {json.dumps(f'What happened in part {s + 1}.')}", "    body:"]  # fmt: skip
+        lines += [
+            f"  - id: s{s}",
+            f"    title: {json.dumps(f'Section {s + 1}')}",
+            f"    summary: {json.dumps(f'What happened in part {s + 1}.')}",
+            "    body:",
+        ]
         mentioned = names[s * per_section : (s + 1) * per_section]
         paragraphs = 3
         for p in range(paragraphs):
@@ -82,17 +129,24 @@ def generate(
     if glossary:
         lines.append("glossary:")
     for g, name in enumerate(names):
-        lines += [f"  - id: e{g}", f"    name: {json.dumps(name)}",
-                  f"    kind: {KINDS[g % 4]}", f"    role: {json.dumps(f'Entry number {g}.')}"]  # fmt: skip
+        lines += [
+            f"  - id: e{g}",
+            f"    name: {json.dumps(name)}",
+            f"    kind: {KINDS[g % 4]}",
+            f"    role: {json.dumps(f'Entry number {g}.')}",
+        ]
         if g % 7 == 0 and g + 1 < glossary:
             lines.append(f"    related: [e{g + 1}]")
     if timeline:
         lines.append("timeline:")
     for t in range(timeline):
         year = 2000 + t * 25 // max(timeline, 1)
-        lines += [f"  - date: '{year}-{1 + t % 12:02d}-{1 + t % 28:02d}'",
-                  f"    event: {json.dumps(f'Event {t}: ' + ' '.join(rng.choice(WORDS) for _ in range(8)))}",
-                  f"    section: s{t % max(sections, 1)}"]  # fmt: skip
+        words_of_event = " ".join(rng.choice(WORDS) for _ in range(8))
+        lines += [
+            f"  - date: '{year}-{1 + t % 12:02d}-{1 + t % 28:02d}'",
+            f"    event: {json.dumps(f'Event {t}: {words_of_event}')}",
+            f"    section: s{t % max(sections, 1)}",
+        ]
     return "\n".join(lines) + "\n"
 
 

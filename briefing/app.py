@@ -31,7 +31,7 @@ class BriefingApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", show=False, tooltip="Save your place and quit"),
         Binding("question_mark", "help", "Help", show=False, tooltip="Show every key"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False,
+        Binding("ctrl+p", "command_palette", "Commands",
                 tooltip="Command palette: sections, entries, events, actions"),
         Binding("ctrl+z", "suspend_process", "Suspend", show=False,
                 tooltip="Suspend to the shell (fg comes back)"),

@@ -49,7 +49,9 @@ def clean_text(value: str, *, single_line: bool = False) -> tuple[str, list[str]
     if "\t" in value:
         value = value.replace("\t", " ")
     if single_line and "\n" in value:
-        value = " ".join(part.strip() for part in value.splitlines())
+        # Split on newlines only: splitlines() would also swallow \v, \f, \x1c-\x1e and
+        # NEL without a trace, while the same controls elsewhere are replaced and reported.
+        value = " ".join(part.strip() for part in value.split("\n"))
     found = {match.group() for match in _UNSAFE.finditer(value) if match.group() != "\n"}
     if found:
         described = sorted({_describe(char) for char in found})

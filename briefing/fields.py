@@ -19,8 +19,8 @@ from .yamlsafe import Mapping, Node, Problem, Refused, Scalar, Sequence, resolve
 MAX_TEXT = 100_000
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 64
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
 _TYPE_NAMES = {
     "int": "a number",

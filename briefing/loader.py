@@ -145,8 +145,10 @@ def load_bytes(data: bytes, shown: str = "<input>", path: Path | None = None) ->
 
 
 def _diagnostics(shown: str, problems: Iterable[Problem]) -> list[Diagnostic]:
+    # Messages quote the file (a tag's %1B escapes decode to a raw ESC), and they
+    # go to a terminal: clean them here, once, whatever produced them.
     ordered = sorted(problems, key=lambda p: (p.line, p.column))
-    return [Diagnostic(shown, p.line, p.column, p.severity, p.message) for p in ordered]
+    return [Diagnostic(shown, p.line, p.column, p.severity, plain_line(p.message)) for p in ordered]
 
 
 class _Reader(Fields):
@@ -214,8 +216,10 @@ class _Reader(Fields):
         return briefing
 
     def _version(self, node: Node) -> bool:
-        if isinstance(node, Scalar) and node.plain and node.value.strip().isdigit():
-            number = int(node.value)
+        digits = node.value.strip() if isinstance(node, Scalar) and node.plain else ""
+        # ASCII and short: int() raises on '²' (a digit to isdigit) and on 5,000 digits.
+        if digits.isascii() and digits.isdigit() and len(digits) < 20:
+            number = int(digits)
             if number == FORMAT_VERSION:
                 return True
             message = f"unsupported format version {number}; this reader reads {FORMAT_VERSION}"

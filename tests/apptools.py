@@ -36,5 +36,7 @@ def visible_text(app: BriefingApp) -> str:
     top = int(article.scroll_offset.y)
     height = article.scrollable_content_region.height
     return "\n".join(
-        article.render_line(y).text for y in range(height) if top + y < len(article.layout_rows.rows)
+        article.render_line(y).text
+        for y in range(height)
+        if top + y < len(article.layout_rows.rows)
     )

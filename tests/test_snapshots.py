@@ -26,7 +26,9 @@ def test_all_collapsed(snap_compare: Snap, tmp_path: Path) -> None:
 
 
 def test_help(snap_compare: Snap, tmp_path: Path) -> None:
-    assert snap_compare(make_app(BUNDLED, tmp_path), press=["question_mark"], terminal_size=(100, 30))
+    assert snap_compare(
+        make_app(BUNDLED, tmp_path), press=["question_mark"], terminal_size=(100, 30)
+    )
 
 
 def test_card_open(snap_compare: Snap, tmp_path: Path) -> None:

@@ -132,9 +132,9 @@ def _far_side(token: str) -> list[int]:
         if not entry.name.isdigit():
             continue
         try:
-            if f"BRIEFING_TEST_TOKEN={token}".encode() in (entry / "environ").read_bytes():
-                if "State:\tZ" not in (entry / "status").read_text():
-                    found.append(int(entry.name))
+            mine = f"BRIEFING_TEST_TOKEN={token}".encode() in (entry / "environ").read_bytes()
+            if mine and "State:\tZ" not in (entry / "status").read_text():
+                found.append(int(entry.name))
         except OSError:
             continue
     return found

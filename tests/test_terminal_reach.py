@@ -168,7 +168,11 @@ def test_no_color_means_greys_only(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "env",
-    [{"LANG": "C"}, {"LANG": "C.UTF-8"}, {"LANG": "en_US.ISO-8859-1", "PYTHONIOENCODING": "latin-1"}],
+    [
+        {"LANG": "C"},
+        {"LANG": "C.UTF-8"},
+        {"LANG": "en_US.ISO-8859-1", "PYTHONIOENCODING": "latin-1"},
+    ],
 )
 def test_locales_do_not_crash(tmp_path: Path, env: dict[str, str]) -> None:
     terminal = start(tmp_path, **env)
@@ -226,7 +230,7 @@ def test_small_windows_show_something_sensible(tmp_path: Path, columns: int, lin
     try:
         text = terminal.text()
         assert "Iran" in text and "Traceback" not in text
-        assert "?" in text.splitlines()[-1] or "Help" in text, "the footer hints at help"
+        assert "? Help" in text or "? help" in text, "a hint says how to get help"
     finally:
         terminal.close()
 

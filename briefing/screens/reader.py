@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, TabbedContent, TabPane
 
 from ..model import Briefing
 from ..search import find_matches, search_terms
@@ -20,7 +20,9 @@ from ..state import ReadingState
 from ..widgets.article import ArticleView
 from ..widgets.card import EntryCard
 from ..widgets.glossary import GlossaryPanel
+from ..widgets.keyhints import KeyHints
 from ..widgets.searchbar import SearchBar
+from ..widgets.statusline import StatusLine
 from ..widgets.timeline import TimelineList
 
 NARROW = 60
@@ -84,7 +86,9 @@ class ReaderScreen(Screen[None]):
         open_sections = None
         if self.state.open_sections is not None:
             open_sections = {ids.index(i) for i in self.state.open_sections if i in ids}
-        yield Static(self._topbar(-1), id="topbar")
+        topbar = StatusLine(id="topbar")
+        topbar.text = self._topbar(-1)
+        yield topbar
         with Horizontal(id="main"):
             yield ArticleView(briefing, open_sections, id="article")
             with Vertical(id="sidebar"), TabbedContent(id="tabs"):
@@ -99,7 +103,7 @@ class ReaderScreen(Screen[None]):
         search = SearchBar(id="search")
         search.display = False
         yield search
-        yield Footer()
+        yield KeyHints()
 
     @property
     def article(self) -> ArticleView:
@@ -145,7 +149,7 @@ class ReaderScreen(Screen[None]):
     @on(ArticleView.SectionToggled)
     def _update_topbar(self) -> None:
         section = self.article.layout_rows.section_at(int(self.article.scroll_offset.y) + 1)
-        self.query_one("#topbar", Static).update(self._topbar(section))
+        self.query_one("#topbar", StatusLine).text = self._topbar(section)
 
     def on_resize(self, event: Resize) -> None:
         self.narrow = event.size.width < NARROW
@@ -306,7 +310,6 @@ class ReaderScreen(Screen[None]):
         else:
             text = f"{self.current_match + 1} of {total}"
         self.query_one(SearchBar).set_count(text)
-        self.sub_title = text
 
     @on(SearchBar.Done)
     def _search_done(self) -> None:

@@ -8,10 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Label
 
 from .field import Field
+from .statusline import StatusLine
 
 
 class SearchBar(Horizontal):
@@ -35,14 +37,14 @@ class SearchBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("/", id="search-prompt")
         yield Field(placeholder="Search the briefing", id="search-input", compact=True)
-        yield Label("", id="search-count")
+        yield StatusLine(id="search-count")
 
     def open(self) -> None:
         self.display = True
         self.query_one(Input).focus()
 
     def set_count(self, text: str) -> None:
-        self.query_one("#search-count", Label).update(text)
+        self.query_one("#search-count", StatusLine).text = Content(text)
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:

@@ -1,0 +1,74 @@
+"""The model, loader and CLI stay usable without the UI stack.
+
+Textual takes a while to import and Rich is only needed for styled output, so `check`, `list`
+and piped `show` must not load them; a stray import would also make the model depend on the UI.
+Each check runs in a fresh interpreter, where sys.modules starts empty.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+UI = ("textual", "rich", "markdown_it", "pygments")
+
+
+def loaded_modules(code: str, cwd: Path) -> set[str]:
+    """Top-level packages imported after running `code` in a fresh interpreter."""
+    script = (
+        "import sys, json, io, contextlib\n"
+        f"{code}\n"
+        "print('MODULES=' + json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("MODULES="))
+    return set(json.loads(line.removeprefix("MODULES=")))
+
+
+def test_foundation_modules_do_not_import_the_ui(tmp_path: Path) -> None:
+    modules = loaded_modules(
+        "import briefing.model, briefing.loader, briefing.library, briefing.export, briefing.cli\n"
+        "import briefing.cleaning, briefing.mentions, briefing.yamlsafe, briefing.fields",
+        tmp_path,
+    )
+    assert "briefing" in modules and "yaml" in modules  # the probe really ran
+    assert not modules & set(UI), modules & set(UI)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", str(REPO / "content")],
+        ["list"],
+        ["list", "--json"],
+        ["show"],
+        ["show", "--format", "markdown"],
+        ["show", "--format", "json"],
+    ],
+    ids=lambda argv: " ".join(a for a in argv if "/" not in a),
+)
+def test_commands_without_a_terminal_do_not_import_the_ui(argv: list[str], tmp_path: Path) -> None:
+    """Run the real command (output captured, so not a TTY) and look at what it imported."""
+    modules = loaded_modules(
+        "from briefing.cli import main\n"
+        "out, err = io.StringIO(), io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):\n"
+        f"    status = main({argv!r})\n"
+        "assert status == 0, status",
+        tmp_path,
+    )
+    assert "briefing" in modules
+    assert not modules & set(UI), modules & set(UI)
