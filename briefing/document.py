@@ -75,9 +75,11 @@ def build_units(briefing: Briefing) -> tuple[list[Unit], list[int], list[tuple[i
                 units.append(_scanned("text", block.text, index, 2))
             elif isinstance(block, Quote):
                 units.append(_scanned("quote", block.text, index, 4, "\u201c"))
-                units.append(
-                    Unit("speaker", "\u2014 " + briefing.speaker_name(block), index, indent=6)
-                )
+                name = briefing.speaker_name(block)
+                link: tuple[Mention, ...] = ()
+                if block.speaker_id is not None:  # a glossary entry: the name opens its card
+                    link = (Mention(2, 2 + len(name), block.speaker_id),)
+                units.append(Unit("speaker", "\u2014 " + name, index, link, indent=6))
             elif isinstance(block, Points):
                 for item in block.items:
                     units.append(_scanned("point", item, index, 2, "\u2022 "))

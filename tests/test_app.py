@@ -311,3 +311,64 @@ async def test_a_thousand_sections(tmp_path: Path) -> None:
         assert "1000. Section 1000" in visible_text(app)
         await pilot.press("e", "g", "m", "enter")
         assert reader(app).query_one("#glossary-switcher", ContentSwitcher).current == "card"
+
+
+async def test_quote_speaker_is_a_link_to_the_card(tmp_path: Path) -> None:
+    app = make_app(OTHER_SHAPE, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        units = article.layout_rows.units
+        speaker = next(i for i, u in enumerate(units) if u.kind == "speaker")
+        assert units[speaker].text == "\u2014 Dana Lee"
+        row = article.layout_rows.row_of(speaker, 2)
+        assert row is not None
+        await pilot.click(article, offset=(1 + units[speaker].indent + 4, row))
+        await pilot.pause()
+        assert article.selected_entry == "mayor-lee"
+
+
+async def test_command_palette_reaches_sections_entries_and_events(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Section 4")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.article.scroll_offset.y == screen.article.layout_rows.section_rows[3]
+        await pilot.press("ctrl+p", *"Places: Kerman")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.article.selected_entry == "kerman"
+        await pilot.press("ctrl+p", *"Timeline 2020")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        section = screen.briefing.section_index[screen.briefing.timeline[0].section or ""]
+        assert screen.article.scroll_offset.y == screen.article.layout_rows.section_rows[section]
+
+
+async def test_palette_titles_from_content_are_not_markup(tmp_path: Path) -> None:
+    """A section titled `[@click=app.quit]...` must appear as typed and do nothing."""
+    app = make_app(HOSTILE, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"Section 1")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running
+        cursor = reader(app).article.cursor
+        assert cursor is not None and cursor.section == 0
+
+
+async def test_light_theme_and_back(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert "Background" in visible_text(app)
+        app.theme = "textual-dark"
+        await pilot.pause()
+        assert app.is_running

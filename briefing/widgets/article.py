@@ -358,6 +358,7 @@ class ArticleView(ScrollView, can_focus=True):
         return [
             (index, m.start, m.end, m.entry_id)
             for index, unit in enumerate(self.layout_rows.units)
+            if unit.kind != "speaker"  # a quote's speaker is a link, not a mention
             for m in unit.mentions
             if wanted is None or m.entry_id == wanted
         ]
