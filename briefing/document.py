@@ -9,7 +9,7 @@ given width. Only rows on screen are ever turned into styled strips.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from rich.cells import cell_len
@@ -74,7 +74,9 @@ def build_units(briefing: Briefing) -> tuple[list[Unit], list[int], list[tuple[i
             if isinstance(block, Paragraph):
                 units.append(_scanned("text", block.text, index, 2))
             elif isinstance(block, Quote):
-                units.append(_scanned("quote", block.text, index, 4, "\u201c"))
+                quote = _scanned("quote", block.text, index, 4, "\u201c")
+                # The closing mark goes after the text, so mention offsets stay valid.
+                units.append(replace(quote, text=quote.text + "\u201d"))
                 name = briefing.speaker_name(block)
                 link: tuple[Mention, ...] = ()
                 if block.speaker_id is not None:  # a glossary entry: the name opens its card

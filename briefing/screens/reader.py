@@ -31,6 +31,8 @@ TINY = 40
 """Below this many columns the footer gives way to a one-line hint in the top bar."""
 WIDE = 100
 """Below this many columns the sidebar is narrower."""
+WIDER = 140
+"""From this many columns the sidebar is wider."""
 
 
 class ReaderScreen(Screen[None]):
@@ -154,6 +156,7 @@ class ReaderScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self.narrow = event.size.width < NARROW
         self.set_class(NARROW <= event.size.width < WIDE, "-medium")
+        self.set_class(event.size.width >= WIDER, "-wide")
         self.set_class(event.size.width < TINY, "-tiny")
         self._update_topbar()
 

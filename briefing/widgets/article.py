@@ -125,6 +125,12 @@ class ArticleView(ScrollView, can_focus=True):
     def text_width(self) -> int:
         return max(10, min(self.scrollable_content_region.width - 2, MAX_WIDTH))
 
+    @property
+    def margin(self) -> int:
+        """Columns left of the text: one, or enough to centre a capped column."""
+        spare = self.scrollable_content_region.width - 2 - self.text_width
+        return 1 + max(0, spare // 2)
+
     def relayout(self) -> None:
         rows = self.layout_rows.build(self.text_width, self.open_sections)
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
@@ -165,7 +171,7 @@ class ArticleView(ScrollView, can_focus=True):
             return []
         unit = self.layout_rows.units[row.unit]
         style = self._style(unit.kind)
-        segments = [Segment(" ")]
+        segments = [Segment(" " * self.margin)]
         indent = unit.indent
         if unit.kind == "heading":
             heading_style = style
@@ -383,7 +389,7 @@ class ArticleView(ScrollView, can_focus=True):
             self.cursor = Target(row.unit, section=unit.section)
             self.set_open(unit.section, unit.section not in self.open_sections)
             return
-        column = event.x - 1 - unit.indent - len(unit.bullet)
+        column = event.x - self.margin - unit.indent - len(unit.bullet)
         offset = row.start + column
         for mention in unit.mentions:
             if mention.start <= offset < mention.end and row.start <= offset < row.end:
