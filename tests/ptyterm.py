@@ -52,10 +52,13 @@ class Terminal:
         self.stream = pyte.ByteStream(self.screen)
         self.output = bytearray()
         pid, fd = pty.fork()
-        if pid == 0:  # child
-            if cwd:
-                os.chdir(cwd)
-            os.execvpe(argv[0], list(argv), dict(env if env is not None else os.environ))
+        if pid == 0:  # child: never return into the test runner
+            try:
+                if cwd:
+                    os.chdir(cwd)
+                os.execvpe(argv[0], list(argv), dict(env if env is not None else os.environ))
+            finally:
+                os._exit(127)
         self.pid, self.fd = pid, fd
         self.resize(columns, lines)
         self.status: int | None = None
