@@ -34,7 +34,9 @@ PAYLOADS = [
     "a\x07b\x08c\rd\x0be\x0cf\x00g\x7fh\x0ei\x0fj",  # 9 bare controls
     "\u202eevil\u202c \u2066iso\u2069 \u200e\u200f",  # 11 bidi
     "Z" + "\u0301" * 300,  # 12 Zalgo
-    "\U0001f468\u200d\U0001f469\u200d\U0001f467 \u26c5\ufe0f \u4e2d\u6587 \U0001f1fa\U0001f1f8\ttab",  # 13
+    # 13 wide and zero-width: a ZWJ family, VS16, CJK, a flag, a tab
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467 \u26c5\ufe0f \u4e2d\u6587 "
+    "\U0001f1fa\U0001f1f8\ttab",
 ]
 PAYLOAD = " ".join(PAYLOADS)
 NAME, ALIAS = "Hostile Hank", "Hank the Tank"
