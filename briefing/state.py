@@ -88,6 +88,19 @@ def load_state(briefing_id: str, directory: Path | None = None) -> tuple[Reading
         return ReadingState(), f"saved state was unreadable ({reason}); moved aside to {aside.name}"
 
 
+STALE_SECONDS = 60
+
+
+def _sweep(path: Path) -> None:
+    """Remove temp files a killed writer left behind (old ones only: another
+    reader of the same briefing may be writing right now)."""
+    cutoff = time.time() - STALE_SECONDS
+    for leftover in path.parent.glob(f".{path.name}.*"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+
+
 def save_state(briefing_id: str, state: ReadingState, directory: Path | None = None) -> None:
     """Write atomically: temp file in the same directory, fsync, rename."""
     path = state_path(briefing_id, directory)
@@ -100,6 +113,7 @@ def save_state(briefing_id: str, state: ReadingState, directory: Path | None = N
             "saved": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
     ).encode("utf-8")
+    _sweep(path)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
