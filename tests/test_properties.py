@@ -7,6 +7,7 @@ may survive into the model, and the mention finder must agree with a slow, obvio
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -28,7 +29,11 @@ BUNDLED = (
 UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 """What must never reach the model: C0 but newline, DEL, C1, bidi overrides, surrogates, tab."""
 
-FAST = settings(max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+SCALE = int(os.environ.get("BRIEFING_FUZZ_SCALE", "1"))
+"""benchmarks/fuzz.py raises this for long runs; the suite runs at 1."""
+FAST = settings(
+    max_examples=200 * SCALE, deadline=2000, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def yaml_quoted(text: str) -> str:
@@ -164,7 +169,7 @@ def test_mutated_bundled_file_loads_or_is_refused(data: bytes) -> None:
             assert not UNSAFE.search(passage.text)
 
 
-@settings(max_examples=60, deadline=2000)
+@settings(max_examples=60 * SCALE, deadline=2000)
 @given(data=mutated())
 def test_check_command_never_raises(data: bytes) -> None:
     """The CLI turns any file into an exit status and messages, never an exception."""
@@ -174,7 +179,7 @@ def test_check_command_never_raises(data: bytes) -> None:
         assert main(["check", "-q", str(path)]) in (0, 1)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300 * SCALE, deadline=None)
 @given(text=st.text(), single_line=st.booleans())
 def test_clean_text_is_idempotent(text: str, single_line: bool) -> None:
     once, _notes = clean_text(text, single_line=single_line)
@@ -187,7 +192,7 @@ def test_clean_text_is_idempotent(text: str, single_line: bool) -> None:
         assert "\n" not in once
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200 * SCALE, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from("a\u0301\u0300\u20d0 ")))
 def test_combining_runs_are_cut(text: str) -> None:
     cleaned = clean_text(text)[0]
@@ -260,7 +265,7 @@ def substrings(draw: st.DrawFn) -> tuple[list[tuple[str, str]], str]:
     return forms, text
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500 * SCALE, deadline=None)
 @given(case=st.one_of(phrases(), substrings()))
 @example(case=([("a b", "x"), ("b ab", "y"), ("a", "z")], "a b ab"))
 def test_mentions_match_brute_force(case: tuple[list[tuple[str, str]], str]) -> None:
@@ -279,7 +284,7 @@ def test_mentions_match_brute_force(case: tuple[list[tuple[str, str]], str]) -> 
         assert mention.end == len(text) or not WORD.match(text[mention.end])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200 * SCALE, deadline=None)
 @given(
     forms=st.lists(st.tuples(names, st.sampled_from(["x", "y"])), min_size=1, max_size=4),
     words=st.lists(st.sampled_from(["a", "b", "ab", "ba", "a-b", "é", "1", "_"]), max_size=12),
