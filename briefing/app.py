@@ -6,20 +6,27 @@ import asyncio
 import signal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.screen import Screen
 
-from .commands import BriefingCommands
-from .library import Found, Library, discover
+from .library import Found, Library
 from .model import Briefing
-from .screens.help import HelpScreen
-from .screens.library import LibraryScreen
 from .screens.reader import ReaderScreen
 from .state import ReadingState, load_state, save_state
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+
+def _briefing_commands() -> type[Provider]:
+    """The palette's briefing commands, imported when the palette first opens."""
+    from .commands import BriefingCommands
+
+    return BriefingCommands
 
 
 class BriefingApp(App[int]):
@@ -27,7 +34,7 @@ class BriefingApp(App[int]):
 
     CSS_PATH = "briefing.tcss"
     TITLE = "briefing"
-    COMMANDS = App.COMMANDS | {BriefingCommands}
+    COMMANDS = App.COMMANDS | {_briefing_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", show=False, tooltip="Save your place and quit"),
         Binding("question_mark", "help", "Help", show=False, tooltip="Show every key"),
@@ -52,16 +59,29 @@ class BriefingApp(App[int]):
         self.fresh = fresh
         self.state_dir = state_dir
         self.library: Library | None = None
+        self._warnings: list[str] = []
         self.animation_level = "none"
 
+    def get_default_screen(self) -> Screen[Any]:
+        # The reader is the first screen itself: pushing it over an empty
+        # default screen would lay out and draw twice before the first frame.
+        return self._reader(self.briefing)
+
     def on_mount(self) -> None:
-        self.push_screen(self._reader(self.briefing))
+        self.app_resume_signal.subscribe(self, self._resumed)
+        for warning in self._warnings:
+            self.notify(warning, title="Reading state", severity="warning", markup=False)
         try:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, self._on_signal)
         except (NotImplementedError, RuntimeError, ValueError):
             pass
+
+    def _resumed(self, _app: object) -> None:
+        """Back from Ctrl+Z: the shell drew over the screen, so draw all of it again."""
+        for widget in self.screen.walk_children(with_self=True):
+            widget.refresh()
 
     def _on_signal(self) -> None:
         self.save_reading_state()
@@ -71,8 +91,10 @@ class BriefingApp(App[int]):
         state = ReadingState()
         if not self.fresh:
             state, warning = load_state(briefing.id, self.state_dir)
-            if warning:
+            if warning and self.is_running:
                 self.notify(warning, title="Reading state", severity="warning", markup=False)
+            elif warning:
+                self._warnings.append(warning)
         return ReaderScreen(briefing, state, from_library=from_library)
 
     @property
@@ -96,10 +118,15 @@ class BriefingApp(App[int]):
         self.exit(0)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_library(self) -> None:
+        from .library import discover
+        from .screens.library import LibraryScreen
+
         if isinstance(self.screen, LibraryScreen):
             return
         if self.library is None:
@@ -114,7 +141,19 @@ class BriefingApp(App[int]):
         if found is None or reader is not None and reader.briefing.id == briefing_id:
             return
         self.save_reading_state()
-        self.switch_screen(self._reader(found.briefing, from_library=True))
+        self.call_after_refresh(self._open_reader, found.briefing)
+
+    def _open_reader(self, briefing: Briefing) -> None:
+        """Show another briefing once the library screen is off the stack.
+
+        The first reader is the app's default screen and stays at the bottom;
+        later ones replace each other above it.
+        """
+        new_reader = self._reader(briefing, from_library=True)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(new_reader)
+        else:
+            self.push_screen(new_reader)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):

@@ -7,7 +7,6 @@ node's own line and column, so one pass over a file collects every problem.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
 from typing import TypeVar
@@ -76,6 +75,8 @@ class Fields:
             if key in allowed:
                 continue
             hint = ""
+            import difflib  # only files with a stray key pay for it
+
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             if close:
                 hint = f"; did you mean {close[0]!r}?"

@@ -33,6 +33,7 @@ def test_help(snap_compare: Snap, tmp_path: Path) -> None:
 
 def test_card_open(snap_compare: Snap, tmp_path: Path) -> None:
     async def open_card(pilot: Pilot[Any]) -> None:
+        await pilot.pause()  # run_before starts before the first screen is composed
         reader(pilot.app).select_entry("gregory-brew")  # type: ignore[arg-type]
         await pilot.pause()
         await pilot.press("enter")

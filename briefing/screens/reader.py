@@ -102,14 +102,22 @@ class ReaderScreen(Screen[None]):
                     yield EntryCard(briefing, id="card")
                 with TabPane("Timeline", id="tab-timeline"):
                     yield TimelineList(briefing, id="timeline")
-        search = SearchBar(id="search")
-        search.display = False
-        yield search
         yield KeyHints()
 
     @property
     def article(self) -> ArticleView:
         return self.query_one(ArticleView)
+
+    @property
+    def timeline(self) -> TimelineList:
+        timeline = self.query_one(TimelineList)
+        timeline.fill()
+        return timeline
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-timeline":
+            self.timeline.refresh()
 
     def on_mount(self) -> None:
         self.article.focus()
@@ -178,7 +186,7 @@ class ReaderScreen(Screen[None]):
         self.show_sidebar = True
         tabs = self.query_one(TabbedContent)
         if tabs.active == "tab-timeline":
-            self.query_one(TimelineList).focus()
+            self.timeline.focus()
         elif self.query_one("#glossary-switcher", ContentSwitcher).current == "card":
             self.query_one(EntryCard).focus_mentions()
         else:
@@ -223,7 +231,7 @@ class ReaderScreen(Screen[None]):
     def go_to_event(self, index: int) -> None:
         event = self.briefing.timeline[index]
         self.query_one(TabbedContent).active = "tab-timeline"
-        self.query_one(TimelineList).highlighted = index
+        self.timeline.highlighted = index
         if event.section is not None:
             self._event_chosen(TimelineList.EventChosen(index, event.section))
 
@@ -263,7 +271,7 @@ class ReaderScreen(Screen[None]):
         passage, mention = self.briefing.mentions_of(event.entry_id)[event.number]
         if passage.place.area == "timeline":
             self.query_one(TabbedContent).active = "tab-timeline"
-            timeline = self.query_one(TimelineList)
+            timeline = self.timeline
             timeline.highlighted = passage.place.block
             timeline.focus()
             return
@@ -288,8 +296,17 @@ class ReaderScreen(Screen[None]):
 
     # Search ------------------------------------------------------------
 
-    def action_search(self) -> None:
-        self.query_one(SearchBar).open()
+    def _search_bar(self) -> SearchBar | None:
+        """The search bar, once `/` has made it (it costs start-up time otherwise)."""
+        found = self.query(SearchBar)
+        return found.first() if found else None
+
+    async def action_search(self) -> None:
+        bar = self._search_bar()
+        if bar is None:
+            bar = SearchBar(id="search")
+            await self.mount(bar, before=self.query_one(KeyHints))
+        bar.open()
 
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
@@ -312,13 +329,14 @@ class ReaderScreen(Screen[None]):
             text = f"{total} match{'es' * (total != 1)}"
         else:
             text = f"{self.current_match + 1} of {total}"
-        self.query_one(SearchBar).set_count(text)
+        bar = self._search_bar()
+        if bar is not None:
+            bar.set_count(text)
 
     @on(SearchBar.Done)
     def _search_done(self) -> None:
         self.article.focus()
         if self.article.matches:
-            self.query_one(SearchBar).display = True
             self.action_step_match(1)
 
     @on(SearchBar.Cancelled)
@@ -330,7 +348,9 @@ class ReaderScreen(Screen[None]):
         self.query_text = ""
         self.article.matches = []
         self.current_match = -1
-        self.query_one(SearchBar).display = False
+        bar = self._search_bar()
+        if bar is not None:
+            bar.display = False
         self.article.refresh()
 
     def action_step_match(self, step: int) -> None:
@@ -344,7 +364,8 @@ class ReaderScreen(Screen[None]):
         self._show_count()
 
     def action_back(self) -> None:
-        if self.article.matches or self.query_one(SearchBar).display:
+        bar = self._search_bar()
+        if self.article.matches or bar is not None and bar.display:
             self.clear_search()
         elif self.article.selected_entry is not None:
             self.article.selected_entry = None

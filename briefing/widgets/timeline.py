@@ -24,7 +24,10 @@ class TimelineList(VimOptionList):
         super().__init__(id=id)
         self.briefing = briefing
 
-    def on_mount(self) -> None:
+    def fill(self) -> None:
+        """Add the events; done when the timeline is first shown, not at start-up."""
+        if self.option_count:
+            return
         if not self.briefing.timeline:
             self.add_option(
                 Option(Content.styled("No timeline in this briefing", "dim"), disabled=True)
