@@ -19,6 +19,9 @@ Newline is in the class only so single-line fields can be checked with the
 same pattern; `clean_text` keeps it where lines are allowed.
 """
 
+_REPLACED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""What `clean_text` replaces: `_UNSAFE` without the newline."""
+
 _COMBINING_RUN = re.compile(
     "([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])"
     "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{4,}"
@@ -52,12 +55,12 @@ def clean_text(value: str, *, single_line: bool = False) -> tuple[str, list[str]
         # Split on newlines only: splitlines() would also swallow \v, \f, \x1c-\x1e and
         # NEL without a trace, while the same controls elsewhere are replaced and reported.
         value = " ".join(part.strip() for part in value.split("\n"))
-    found = {match.group() for match in _UNSAFE.finditer(value) if match.group() != "\n"}
-    if found:
+    if _REPLACED.search(value) is not None:
+        found = set(_REPLACED.findall(value))
         described = sorted({_describe(char) for char in found})
         shown = ", ".join(described[:3]) + (" ..." if len(described) > 3 else "")
         notes.append(f"replaced {shown} with U+FFFD")
-        value = _UNSAFE.sub(lambda m: m.group() if m.group() == "\n" else REPLACEMENT, value)
+        value = _REPLACED.sub(REPLACEMENT, value)
     if _COMBINING_RUN.search(value):
         notes.append(f"cut runs of more than {MAX_COMBINING} combining marks")
         value = _COMBINING_RUN.sub(lambda m: m.group()[:MAX_COMBINING], value)

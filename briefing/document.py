@@ -124,32 +124,29 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     offset = 0
     for paragraph in text.split("\n"):
-        line_start = offset
-        line_width = 0
-        position = offset
-        end_of_text = offset + len(paragraph)
-        had_word = False
-        for word in paragraph.split(" "):
-            word_width = _width(word)
-            if had_word and line_width + 1 + word_width > width:
-                spans.append((line_start, position - 1 if position > line_start else position))
+        words = paragraph.split(" ")
+        # ASCII text (nearly all of it) measures with len(); the rest per word.
+        sizes = list(map(len, words)) if paragraph.isascii() else [cell_len(w) for w in words]
+        line_start = position = offset
+        line_width = -1
+        for word, size in zip(words, sizes, strict=True):
+            if line_width >= 0 and line_width + 1 + size > width:
+                spans.append((line_start, position - 1))
                 line_start = position
-                line_width = 0
-            elif had_word:
-                line_width += 1
-            while word_width > width:
-                cut = _fit(word, width)
-                spans.append((position, position + cut))
-                position += cut
-                word = word[cut:]
-                word_width = _width(word)
-                line_start = position
-                line_width = 0
-            line_width += word_width
+                line_width = -1
+            if size > width:
+                while size > width:
+                    cut = _fit(word, width)
+                    spans.append((position, position + cut))
+                    position += cut
+                    word = word[cut:]
+                    size = _width(word)
+                    line_start = position
+                    line_width = -1
+            line_width += 1 + size
             position += len(word) + 1
-            had_word = True
-        spans.append((line_start, end_of_text))
-        offset = end_of_text + 1
+        spans.append((line_start, offset + len(paragraph)))
+        offset += len(paragraph) + 1
     return [(start, max(start, end)) for start, end in spans]
 
 

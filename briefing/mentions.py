@@ -1,11 +1,11 @@
-"""Find glossary mentions in text: one compiled matcher for every name and alias.
+"""Find glossary mentions in text: one pass per text over an index of all names.
 
 A mention is a name or alias occurring case-sensitively as a whole word or
 phrase; where candidates overlap, the longest wins (FORMAT.md, "Mentions").
-One alternation of thousands of names would be tried name by name at every
-position, so the names are folded into a character trie first: the regex
-engine then follows one branch per character, and the cost of a scan grows
-with the text, not with the glossary.
+Names are indexed by their first word, so one scan of a text's words (a
+C-speed regex) meets every name at once: the cost grows with the text, not
+with the glossary, and building the index for 5,000 entries takes
+milliseconds (a compiled regex of all names took ~0.2 s).
 """
 
 from __future__ import annotations
@@ -16,81 +16,73 @@ from collections.abc import Iterable
 
 from .model import Mention
 
-_END = ""
 _WORD = re.compile(r"\w")
-
-Trie = dict[str, "Trie"]
-"""Each key is the next character of a name; the key _END marks where a name ends."""
-
-
-def _trie_pattern(trie: Trie) -> str:
-    """A regex that matches exactly the words of `trie`, preferring the longest."""
-    branches = []
-    ends_here = _END in trie
-    for char in sorted(key for key in trie if key != _END):
-        branches.append(re.escape(char) + _trie_pattern(trie[char]))
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ends_here:
-        # Greedy optional: try the longer name first, fall back to this one.
-        body = f"(?:{body})?" if len(branches) == 1 else body + "?"
-    return body
+_FIRST_WORD = re.compile(r"\w+")
 
 
 class MentionFinder:
     """Finds mentions of a fixed set of names in any number of texts."""
 
     def __init__(self, names: Iterable[tuple[str, str]]) -> None:
-        """Build the matcher from `(surface form, entry id)` pairs.
+        """Build the index from `(surface form, entry id)` pairs.
 
         When two entries share a surface form, the first given keeps it; the
         loader warns about such clashes before it gets here.
         """
         self._owner: dict[str, str] = {}
-        trie: Trie = {}
+        by_word: dict[str, list[str]] = {}
+        by_char: dict[str, list[str]] = {}
         for surface, entry_id in names:
             if not surface or surface in self._owner:
                 continue
             self._owner[surface] = entry_id
-            node = trie
-            for char in surface:
-                node = node.setdefault(char, {})
-            node[_END] = {}
-        self._trie = trie
-        self._pattern: re.Pattern[str] | None = None
-        if self._owner:
-            alternatives = _trie_pattern(trie)
-            # Zero-width search: report the longest name starting at every word
-            # start, so overlapping candidates can be compared afterwards.
-            self._pattern = re.compile(rf"(?<!\w)(?=({alternatives})(?!\w))")
+            first = _FIRST_WORD.match(surface)
+            if first is not None:
+                by_word.setdefault(first.group(), []).append(surface)
+            else:  # a name that starts with punctuation, such as "'t Hooft"
+                by_char.setdefault(surface[0], []).append(surface)
+        for group in (*by_word.values(), *by_char.values()):
+            group.sort(key=len, reverse=True)
+        self._by_word = by_word
+        self._by_char = by_char
+        self._chars: re.Pattern[str] | None = None
+        if by_char:
+            self._chars = re.compile("[" + "".join(re.escape(c) for c in by_char) + "]")
 
     def find(self, text: str) -> tuple[Mention, ...]:
         """The mentions in `text`, in order, overlaps resolved longest-first."""
-        if self._pattern is None:
+        if not self._owner:
             return ()
-        candidates = [(match.start(), match.end(1)) for match in self._pattern.finditer(text)]
+        candidates: list[tuple[int, int]] = []
+        by_word = self._by_word
+        for word in _FIRST_WORD.finditer(text):
+            surfaces = by_word.get(word.group())
+            if surfaces is not None:
+                self._add(text, word.start(), surfaces, candidates)
+        if self._chars is not None:
+            for char in self._chars.finditer(text):
+                start = char.start()
+                if start == 0 or not _WORD.match(text, start - 1):
+                    self._add(text, start, self._by_char[char.group()], candidates)
+            candidates.sort()
         if not candidates:
             return ()
         if _overlapping(candidates):
-            # The longest name at a start may lose to a longer overlapping one
-            # while a shorter name at that start overlaps nothing: "New" in
-            # "New York Times Square" when "York Times Square" beats "New York".
-            candidates = [span for start, _ in candidates for span in self._spans_at(text, start)]
             candidates = _longest_without_overlap(candidates)
         return tuple(Mention(start, end, self._owner[text[start:end]]) for start, end in candidates)
 
-    def _spans_at(self, text: str, start: int) -> list[tuple[int, int]]:
-        """Every name starting at `start` and ending at a word boundary."""
-        spans = []
-        node = self._trie
-        for end in range(start, len(text) + 1):
-            if _END in node and (end == len(text) or not _WORD.match(text, end)):
-                spans.append((start, end))
-            if end == len(text) or text[end] not in node:
-                break
-            node = node[text[end]]
-        return spans
+    @staticmethod
+    def _add(text: str, start: int, surfaces: list[str], into: list[tuple[int, int]]) -> None:
+        """Every name of `surfaces` that stands at `start` as a whole word or phrase.
+
+        All of them, not only the longest: the longest at a start may lose to
+        a longer overlapping name while a shorter one overlaps nothing ("New"
+        in "New York Times Square" when "York Times Square" beats "New York").
+        """
+        for surface in surfaces:
+            end = start + len(surface)
+            if text.startswith(surface, start) and (end == len(text) or not _WORD.match(text, end)):
+                into.append((start, end))
 
 
 def _overlapping(candidates: list[tuple[int, int]]) -> bool:

@@ -108,22 +108,31 @@ def decode(data: bytes) -> str:
 
 
 def _events(text: str) -> Any:
-    parser = _Parser(text) if _Parser is not None else yaml.SafeLoader(text)
+    """The parser's events, one by one (libyaml's when PyYAML was built with it)."""
+    if _Parser is not None:
+        parser: Any = _Parser(text)
+        return iter(parser.get_event, None)
+    return _python_events(text)
+
+
+def _python_events(text: str) -> Any:
+    loader: Any = yaml.SafeLoader(text)
     try:
-        while True:
-            event = parser.get_event()
-            if event is None:
-                return
+        while (event := loader.get_event()) is not None:
             yield event
             if isinstance(event, events.StreamEndEvent):
                 return
     finally:
-        if _Parser is None:
-            parser.dispose()
+        loader.dispose()
 
 
-def _mark(event: Any) -> tuple[int, int]:
-    return event.start_mark.line + 1, event.start_mark.column + 1
+def _tag_or_anchor(event: Any, line: int, column: int, problems: list[Problem]) -> None:
+    if event.anchor is not None:
+        problems.append(Problem(line, column, f"anchors (&{event.anchor}) are not allowed"))
+    tag = event.tag
+    if tag is not None and tag != "!":
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(Problem(line, column, f"tags ({shown}) are not allowed"))
 
 
 def _yaml_error(text: str, error: Exception) -> Problem:
@@ -192,48 +201,48 @@ def compose(text: str) -> tuple[Mapping, list[Problem]]:
             return
         parent.pairs[key.value] = (key, node)
 
+    # The hot loop of loading: dispatch on the exact event class, no isinstance chains.
+    scalar_event, alias_event = events.ScalarEvent, events.AliasEvent
+    openers = (events.SequenceStartEvent, events.MappingStartEvent)
+    closers = (events.SequenceEndEvent, events.MappingEndEvent)
     try:
         for event in _events(text):
-            line, column = _mark(event)
-            if isinstance(event, events.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    problems.append(
-                        Problem(line, column, "more than one YAML document; a briefing is one")
-                    )
-                    break
-                continue
-            if isinstance(event, events.NodeEvent):
-                if event.anchor is not None and not isinstance(event, events.AliasEvent):
-                    problems.append(
-                        Problem(line, column, f"anchors (&{event.anchor}) are not allowed")
-                    )
-                tag = getattr(event, "tag", None)
-                if tag is not None and tag != "!":
-                    shown = tag.replace("tag:yaml.org,2002:", "!!")
-                    problems.append(Problem(line, column, f"tags ({shown}) are not allowed"))
-            if isinstance(event, events.AliasEvent):
-                problems.append(Problem(line, column, f"aliases (*{event.anchor}) are not allowed"))
-                attach(Refused(line, column), line, column)
-            elif isinstance(event, events.ScalarEvent):
-                attach(Scalar(event.value, bool(event.implicit[0]), line, column), line, column)
-            elif isinstance(event, events.SequenceStartEvent | events.MappingStartEvent):
+            kind = event.__class__
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            if kind is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    _tag_or_anchor(event, line, column, problems)
+                attach(Scalar(event.value, event.implicit[0], line, column), line, column)
+            elif kind in closers:
+                stack.pop()
+                pending_keys.pop()
+            elif kind in openers:
+                if event.anchor is not None or event.tag is not None:
+                    _tag_or_anchor(event, line, column, problems)
                 if len(stack) >= MAX_DEPTH:
                     problems.append(
                         Problem(line, column, f"nesting deeper than {MAX_DEPTH} levels")
                     )
                     raise YamlRefused(problems)
                 container: Sequence | Mapping
-                if isinstance(event, events.SequenceStartEvent):
+                if kind is events.SequenceStartEvent:
                     container = Sequence([], line, column)
                 else:
                     container = Mapping({}, line, column)
                 attach(container, line, column)
                 stack.append(container)
                 pending_keys.append(None)
-            elif isinstance(event, events.SequenceEndEvent | events.MappingEndEvent):
-                stack.pop()
-                pending_keys.pop()
+            elif kind is alias_event:
+                problems.append(Problem(line, column, f"aliases (*{event.anchor}) are not allowed"))
+                attach(Refused(line, column), line, column)
+            elif kind is events.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    problems.append(
+                        Problem(line, column, "more than one YAML document; a briefing is one")
+                    )
+                    break
     except (yaml.YAMLError, ValueError) as error:
         problems.append(_yaml_error(text, error))
         raise YamlRefused(problems) from None

@@ -372,3 +372,27 @@ async def test_light_theme_and_back(tmp_path: Path) -> None:
         app.theme = "textual-dark"
         await pilot.pause()
         assert app.is_running
+
+
+async def test_no_palette_command_writes_files(tmp_path: Path) -> None:
+    """Over SSH the app runs on the server: a 'Screenshot' command would write there."""
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles and not any("screenshot" in title.lower() for title in titles)
+        assert any("theme" in title.lower() for title in titles)
+
+
+async def test_a_giant_paragraph_lays_out_quickly(tmp_path: Path) -> None:
+    """100,000 characters without a space (FORMAT.md's limit) in one paragraph."""
+    import time
+
+    text = OTHER_SHAPE.read_text().replace("Engineers found corrosion in 2023.", "x" * 99_000, 1)
+    path = tmp_path / "giant.yaml"
+    path.write_text(text)
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        started = time.perf_counter()
+        await pilot.press("G", "g", "G")
+        assert time.perf_counter() - started < 5
+        assert reader(app).article.max_scroll_y > 1000

@@ -278,3 +278,41 @@ def test_idle_writes_nothing(tmp_path: Path, focus: str) -> None:
         assert len(terminal.output) == before, bytes(terminal.output[before:])[:200]
     finally:
         terminal.close()
+
+
+def test_stdout_or_stdin_not_a_terminal_prints_plain_text(tmp_path: Path) -> None:
+    """`briefing | less` and `echo x | briefing`: the briefing, printed, and a hint."""
+    assert BRIEFING
+    import subprocess
+
+    piped = subprocess.run(
+        [BRIEFING], capture_output=True, timeout=60, env=_env(tmp_path), cwd=tmp_path
+    )
+    assert piped.returncode == 0
+    assert TITLE.encode() in piped.stdout and b"\x1b" not in piped.stdout
+    assert b"--tui" in piped.stderr
+    terminal = Terminal(
+        ["/bin/sh", "-c", f"echo x | {BRIEFING}"], env=_env(tmp_path), cwd=str(tmp_path)
+    )
+    try:
+        assert terminal.wait_exit(timeout=30) == 0
+        output = terminal.output.decode()
+        assert "standard input is not a terminal" in output and TITLE in output
+        assert "\x1b[?1049h" not in output
+    finally:
+        terminal.close()
+
+
+def test_degenerate_sizes_do_not_crash(tmp_path: Path) -> None:
+    terminal = start(tmp_path)
+    try:
+        for columns, lines in ((1, 1), (3, 10), (10, 3), (2, 2)):
+            terminal.resize(columns, lines)
+            terminal.settle(quiet=0.2)
+        terminal.resize(100, 30)
+        terminal.settle(quiet=0.3)
+        assert "Glossary" in terminal.text()
+        terminal.press("q")
+        assert terminal.wait_exit(timeout=10) == 0
+    finally:
+        terminal.close()

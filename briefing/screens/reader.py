@@ -102,6 +102,9 @@ class ReaderScreen(Screen[None]):
                     yield EntryCard(briefing, id="card")
                 with TabPane("Timeline", id="tab-timeline"):
                     yield TimelineList(briefing, id="timeline")
+        search = SearchBar(id="search")
+        search.display = False
+        yield search
         yield KeyHints()
 
     @property
@@ -296,17 +299,13 @@ class ReaderScreen(Screen[None]):
 
     # Search ------------------------------------------------------------
 
-    def _search_bar(self) -> SearchBar | None:
-        """The search bar, once `/` has made it (it costs start-up time otherwise)."""
-        found = self.query(SearchBar)
-        return found.first() if found else None
+    def _search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
 
-    async def action_search(self) -> None:
-        bar = self._search_bar()
-        if bar is None:
-            bar = SearchBar(id="search")
-            await self.mount(bar, before=self.query_one(KeyHints))
-        bar.open()
+    def action_search(self) -> None:
+        # The bar exists from the start: made on demand, its layout pass on a
+        # big briefing let the keys typed right after `/` reach the article.
+        self._search_bar().open()
 
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
@@ -329,9 +328,7 @@ class ReaderScreen(Screen[None]):
             text = f"{total} match{'es' * (total != 1)}"
         else:
             text = f"{self.current_match + 1} of {total}"
-        bar = self._search_bar()
-        if bar is not None:
-            bar.set_count(text)
+        self._search_bar().set_count(text)
 
     @on(SearchBar.Done)
     def _search_done(self) -> None:
@@ -348,9 +345,7 @@ class ReaderScreen(Screen[None]):
         self.query_text = ""
         self.article.matches = []
         self.current_match = -1
-        bar = self._search_bar()
-        if bar is not None:
-            bar.display = False
+        self._search_bar().display = False
         self.article.refresh()
 
     def action_step_match(self, step: int) -> None:
@@ -364,8 +359,7 @@ class ReaderScreen(Screen[None]):
         self._show_count()
 
     def action_back(self) -> None:
-        bar = self._search_bar()
-        if self.article.matches or bar is not None and bar.display:
+        if self.article.matches or self._search_bar().display:
             self.clear_search()
         elif self.article.selected_entry is not None:
             self.article.selected_entry = None

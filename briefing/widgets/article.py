@@ -123,7 +123,15 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def text_width(self) -> int:
-        return max(10, min(self.scrollable_content_region.width - 2, MAX_WIDTH))
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            # Not laid out yet: guess from the window (minus a sidebar), so the
+            # first keys already have rows to move over; a wrong guess costs
+            # one more wrap when the real size arrives.
+            window = self.app.size.width
+            sidebar = 44 if window >= 140 else 36 if window >= 100 else 28 if window >= 60 else 0
+            width = window - sidebar - 1
+        return max(10, min(width - 2, MAX_WIDTH))
 
     @property
     def margin(self) -> int:
