@@ -197,9 +197,9 @@ def main() -> None:
                          f"{statistics.median(sizes_):,.0f} B")  # fmt: skip
         print(f"| `{key}` median / p95, bytes | " + " | ".join(cells) + " | | |")
 
-    from briefing.loader import load_path
-
     import re as regex_module
+
+    from briefing.loader import load_path
 
     timings = []
     for _ in range(max(1, reps)):

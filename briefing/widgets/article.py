@@ -130,7 +130,7 @@ class ArticleView(ScrollView, can_focus=True):
             # one more wrap when the real size arrives.
             window = self.app.size.width
             sidebar = 44 if window >= 140 else 36 if window >= 100 else 28 if window >= 60 else 0
-            width = window - sidebar - 1
+            width = window - sidebar
         return max(10, min(width - 2, MAX_WIDTH))
 
     @property
