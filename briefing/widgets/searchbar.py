@@ -41,7 +41,9 @@ class SearchBar(Horizontal):
 
     def open(self) -> None:
         self.display = True
-        self.query_one(Input).focus()
+        # Focus now, not after the next refresh: keys typed right after `/`
+        # are already queued and must land in the field.
+        self.screen.set_focus(self.query_one(Input))
 
     def set_count(self, text: str) -> None:
         self.query_one("#search-count", StatusLine).text = Content(text)
