@@ -172,6 +172,7 @@ async def test_search_counts_and_steps_across_sections(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
         await pilot.press("c", "slash", *"pakistan")
+        await pilot.pause(0.3)  # the search runs when typing pauses
         total = len(screen.article.matches)
         assert total > 10
         await pilot.press("enter")
@@ -191,6 +192,7 @@ async def test_search_for_a_name_finds_its_aliases(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
         await pilot.press("slash", *"Army of Justice")
+        await pilot.pause(0.3)
         units = screen.article.layout_rows.units
         found = {units[m.unit].text[m.start : m.end] for m in screen.article.matches}
         assert "Jaish al-Adl" in found and "Army of Justice" in found
@@ -402,3 +404,20 @@ async def test_a_giant_paragraph_lays_out_quickly(tmp_path: Path) -> None:
         await pilot.press("G", "g", "G")
         assert time.perf_counter() - started < 5
         assert reader(app).article.max_scroll_y > 1000
+
+
+async def test_search_waits_for_a_pause_in_typing(tmp_path: Path) -> None:
+    """Each keystroke must not rescan the briefing: the search runs when typing pauses."""
+    from briefing.search import find_matches
+
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        units = screen.article.layout_rows.units
+        await pilot.press("slash", *"Kerma")
+        assert screen.article.matches == [], "nothing searched while typing"
+        await pilot.pause(0.3)
+        assert screen.article.matches == find_matches(units, ["kerma"])
+        await pilot.press("n", "enter")  # Enter searches at once, no pause needed
+        assert screen.article.matches == find_matches(units, ["kerman"])
+        assert str(screen.query_one("#search-count").render()).startswith("1 of ")

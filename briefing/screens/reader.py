@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, TabbedContent, TabPane
 
 from ..model import Briefing
@@ -29,6 +30,8 @@ NARROW = 60
 """Below this many columns the sidebar folds away and opens over the article."""
 TINY = 40
 """Below this many columns the footer gives way to a one-line hint in the top bar."""
+SEARCH_PAUSE = 0.12
+"""Seconds of no typing before the search runs."""
 WIDE = 100
 """Below this many columns the sidebar is narrower."""
 WIDER = 140
@@ -81,6 +84,7 @@ class ReaderScreen(Screen[None]):
         self.from_library = from_library
         self.query_text = ""
         self.current_match = -1
+        self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         briefing = self.briefing
@@ -309,14 +313,21 @@ class ReaderScreen(Screen[None]):
 
     @on(SearchBar.Changed)
     def _search_changed(self, event: SearchBar.Changed) -> None:
+        # Search once typing pauses: on a big briefing every keystroke would
+        # otherwise rescan all of it while the next keys wait.
         self.query_text = event.query
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_PAUSE, self._run_search)
+
+    def _run_search(self) -> None:
+        self._search_timer = None
         article = self.article
         article.matches = find_matches(
-            article.layout_rows.units, search_terms(self.briefing, event.query)
+            article.layout_rows.units, search_terms(self.briefing, self.query_text)
         )
         self.current_match = -1
         self._show_count()
-        article.refresh()
 
     def _show_count(self) -> None:
         total = len(self.article.matches)
@@ -332,6 +343,9 @@ class ReaderScreen(Screen[None]):
 
     @on(SearchBar.Done)
     def _search_done(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._run_search()
         self.article.focus()
         if self.article.matches:
             self.action_step_match(1)
@@ -343,6 +357,9 @@ class ReaderScreen(Screen[None]):
 
     def clear_search(self) -> None:
         self.query_text = ""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
         self.article.matches = []
         self.current_match = -1
         self._search_bar().display = False

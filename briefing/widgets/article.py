@@ -114,7 +114,8 @@ class ArticleView(ScrollView, can_focus=True):
             open_sections = {i for i, s in enumerate(briefing.sections) if not s.collapsed}
         self.open_sections = open_sections
         self.cursor: Target | None = None
-        self.matches: list[Match] = []
+        self._matches: list[Match] = []
+        self._matches_by_unit: dict[int, list[Match]] = {}
         self.current_match = -1
         self._styles: dict[str, Style] = {}
         self._section_in_view = -2
@@ -130,7 +131,7 @@ class ArticleView(ScrollView, can_focus=True):
             # one more wrap when the real size arrives.
             window = self.app.size.width
             sidebar = 44 if window >= 140 else 36 if window >= 100 else 28 if window >= 60 else 0
-            width = window - sidebar
+            width = window - sidebar - 1  # and the scrollbar
         return max(10, min(width - 2, MAX_WIDTH))
 
     @property
@@ -231,8 +232,23 @@ class ArticleView(ScrollView, can_focus=True):
             segments.append(Segment(unit.text[left:right], piece))
         return segments
 
+    @property
+    def matches(self) -> list[Match]:
+        """Search matches, in reading order."""
+        return self._matches
+
+    @matches.setter
+    def matches(self, matches: list[Match]) -> None:
+        # Indexed by unit: drawing a row must not walk every match (a one-letter
+        # query in a 1,000-section briefing has a hundred thousand of them).
+        self._matches = matches
+        self._matches_by_unit = {}
+        for match in matches:
+            self._matches_by_unit.setdefault(match.unit, []).append(match)
+        self.refresh()
+
     def matches_in(self, unit: int) -> list[Match]:
-        return [match for match in self.matches if match.unit == unit]
+        return self._matches_by_unit.get(unit, [])
 
     def refresh_rows(self) -> None:
         self.refresh()
