@@ -26,6 +26,11 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
+MAX_NODES = 300_000
+"""Values in one file. FORMAT.md caps sections, entries and events but not
+topics, authors, points or body blocks; 4 MiB of one-character list items
+is two million values and took ~10 s and 255 MB to read. A briefing at all
+of FORMAT.md's limits has fewer than 100,000."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +172,7 @@ def compose(text: str) -> tuple[Mapping, list[Problem]]:
     pending_keys: list[Scalar | None] = []
     root: Node | None = None
     documents = 0
+    nodes = 0
 
     def attach(node: Node, line: int, column: int) -> None:
         nonlocal root
@@ -210,6 +216,12 @@ def compose(text: str) -> tuple[Mapping, list[Problem]]:
             kind = event.__class__
             mark = event.start_mark
             line, column = mark.line + 1, mark.column + 1
+            nodes += 1
+            if nodes > MAX_NODES:
+                problems.append(
+                    Problem(line, column, f"more than {MAX_NODES:,} values; this reader stops here")
+                )
+                raise YamlRefused(problems)
             if kind is scalar_event:
                 if event.anchor is not None or event.tag is not None:
                     _tag_or_anchor(event, line, column, problems)

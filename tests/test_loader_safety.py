@@ -242,3 +242,13 @@ def test_invalid_typed_scalars_do_not_escape(tmp_path: Path) -> None:
         "t.yaml:3:8: error: tags (!!int) are not allowed",
         "t.yaml:5:7: error: date: 2024-13-45 is not a real calendar date",
     ]
+
+
+@pytest.mark.parametrize("item", ["- a\n", "- [a]\n", "  - a\n"])
+def test_four_mebibytes_of_tiny_list_items(tmp_path: Path, item: str) -> None:
+    """FORMAT.md sets no count for topics, points or body blocks; size alone allows
+    about two million values, which must still be refused within the bound."""
+    head = MINIMAL.replace("topics:", "unused_topics:") if "topics:" in MINIMAL else MINIMAL
+    body = item * ((4 * 1024 * 1024 - len(head) - 20) // len(item))
+    got = refused(tmp_path, head + "topics:\n" + body)
+    assert any("more than 300,000 values" in line for line in got), got[:3]
