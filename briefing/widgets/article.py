@@ -24,6 +24,7 @@ from textual.strip import Strip
 from ..document import CLOSED_MARK, OPEN_MARK, Layout, Row
 from ..model import Briefing
 from ..search import Match
+from .paint import paint
 
 MAX_WIDTH = 100
 """Longest line of text: prose wider than this is hard to read."""
@@ -216,21 +217,7 @@ class ArticleView(ScrollView, can_focus=True):
         cursor = self.cursor
         if cursor is not None and cursor.unit == row.unit and cursor.section < 0:
             spans.append((cursor.start, cursor.end, self._style("cursor")))
-        if not spans:
-            return [Segment(unit.text[row.start : row.end], style)]
-        # Paint span styles over the base style, character by character ranges.
-        cuts = sorted({row.start, row.end, *(max(row.start, min(row.end, p))
-                        for s, e, _ in spans for p in (s, e))})  # fmt: skip
-        segments = []
-        for left, right in zip(cuts, cuts[1:], strict=False):
-            if left >= right:
-                continue
-            piece = style
-            for start, end, extra in spans:
-                if start <= left and right <= end:
-                    piece = piece + extra
-            segments.append(Segment(unit.text[left:right], piece))
-        return segments
+        return paint(unit.text, row.start, row.end, style, spans)
 
     @property
     def matches(self) -> list[Match]:
