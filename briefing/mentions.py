@@ -55,16 +55,24 @@ class MentionFinder:
             return ()
         candidates: list[tuple[int, int]] = []
         by_word = self._by_word
-        for word in _FIRST_WORD.finditer(text):
-            surfaces = by_word.get(word.group())
-            if surfaces is not None:
-                self._add(text, word.start(), surfaces, candidates)
+        # Which first words occur at all is a C-speed question; only those few
+        # are then looked for one by one.
+        for word in by_word.keys() & set(_FIRST_WORD.findall(text)):
+            size = len(word)
+            start = text.find(word)
+            while start != -1:
+                whole = (start == 0 or not _WORD.match(text, start - 1)) and not _WORD.match(
+                    text, start + size
+                )
+                if whole:
+                    self._add(text, start, by_word[word], candidates)
+                start = text.find(word, start + size)
         if self._chars is not None:
             for char in self._chars.finditer(text):
                 start = char.start()
                 if start == 0 or not _WORD.match(text, start - 1):
                     self._add(text, start, self._by_char[char.group()], candidates)
-            candidates.sort()
+        candidates.sort()
         if not candidates:
             return ()
         if _overlapping(candidates):
