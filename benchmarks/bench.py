@@ -180,10 +180,10 @@ def main() -> None:
     ]
     for label, pick, fmt in rows:
         values = [median(name, pick) / (1024 if pick == "peak_kib" else 1) for name in names]
-        ratio_b = values[1] / values[0] if values[0] else float("nan")
-        ratio_c = values[2] / values[1] if values[1] else float("nan")
+        ratio_b = f"{values[1] / values[0]:.2f}" if values[0] else "–"
+        ratio_c = f"{values[2] / values[1]:.2f}" if values[1] else "–"
         print(f"| {label} | " + " | ".join(fmt.format(v) for v in values)
-              + f" | {ratio_b:.2f} | {ratio_c:.2f} |")  # fmt: skip
+              + f" | {ratio_b} | {ratio_c} |")  # fmt: skip
     for key in reader_keys:
         cells = []
         for name in names:
