@@ -153,6 +153,10 @@ def _yaml_error(text: str, error: Exception) -> Problem:
             f"character U+{code:04X} is not allowed in YAML; "
             "remove it or write it as an escape inside double quotes",
         )
+    if mark is not None and "nesting depth" in str(problem):
+        # Newer libyaml (PyYAML >= 6.0.4) stops deep flow nesting itself, scanning
+        # ahead of the events this module counts: same refusal, same words.
+        return Problem(mark.line + 1, mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels")
     if mark is not None:
         return Problem(mark.line + 1, mark.column + 1, f"not valid YAML: {problem or error}")
     return Problem(1, 1, f"not valid YAML: {str(error).splitlines()[0] if str(error) else error}")
