@@ -179,18 +179,36 @@ class SchemaReader(Fields):
 
         return read
 
-    def _entry(self, node: Node, index: int) -> GlossaryEntry | None:
-        what = f"glossary[{index + 1}]"
+    def _identified(
+        self,
+        node: Node,
+        what: str,
+        label: str,
+        required: tuple[str, ...],
+        optional: tuple[str, ...],
+        seen: dict[str, Node],
+    ) -> tuple[Mapping, bool, str | None, str] | None:
+        """Open a list item that has an `id`: its mapping, whether every required
+        key is there, its id (registered in `seen` when new) and how messages name it."""
         mapping = self.mapping(node, what)
         if mapping is None:
             return None
-        complete = self.keys(mapping, what, ("id", "name", "kind", "role"), ENTRY_OPTIONAL)
-        entry_id = self.at(
-            mapping, "id", lambda n, w: self._unique(n, w, self.entry_nodes), f"{what} id"
+        complete = self.keys(mapping, what, required, optional)
+        item_id = self.at(mapping, "id", lambda n, w: self._unique(n, w, seen), f"{what} id")
+        if item_id is not None:
+            seen[item_id] = mapping
+            what = f"{label} {item_id!r}"
+        return mapping, complete, item_id, what
+
+    def _entry(self, node: Node, index: int) -> GlossaryEntry | None:
+        required = ("id", "name", "kind", "role")
+        what = f"glossary[{index + 1}]"
+        opened = self._identified(
+            node, what, "glossary entry", required, ENTRY_OPTIONAL, self.entry_nodes
         )
-        if entry_id is not None:
-            self.entry_nodes[entry_id] = mapping
-            what = f"glossary entry {entry_id!r}"
+        if opened is None:
+            return None
+        mapping, complete, entry_id, what = opened
         name = self.at(mapping, "name", self.line, f"{what} name")
         kind = self.at(mapping, "kind", self._kind, f"{what} kind")
         role = self.at(mapping, "role", self.line, f"{what} role")
@@ -220,17 +238,14 @@ class SchemaReader(Fields):
             return None
 
     def _section(self, node: Node, index: int) -> Section | None:
+        required = ("id", "title", "body")
         what = f"sections[{index + 1}]"
-        mapping = self.mapping(node, what)
-        if mapping is None:
-            return None
-        complete = self.keys(mapping, what, ("id", "title", "body"), SECTION_OPTIONAL)
-        section_id = self.at(
-            mapping, "id", lambda n, w: self._unique(n, w, self.section_ids), f"{what} id"
+        opened = self._identified(
+            node, what, "section", required, SECTION_OPTIONAL, self.section_ids
         )
-        if section_id is not None:
-            self.section_ids[section_id] = mapping
-            what = f"section {section_id!r}"
+        if opened is None:
+            return None
+        mapping, complete, section_id, what = opened
         title = self.at(mapping, "title", self.line, f"{what} title")
         summary = self.at(mapping, "summary", self.line, f"{what} summary")
         collapsed_node = mapping.get("collapsed")
