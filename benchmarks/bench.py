@@ -165,7 +165,7 @@ def main() -> None:
             results[subject.name].append(run_once(subject, env, presses, idle))
 
     def median(name: str, pick: str) -> float:
-        return statistics.median(getattr(run, pick) for run in results[name])
+        return float(statistics.median(getattr(run, pick) for run in results[name]))
 
     names = [s.name for s in subjects]
     print(f"\n{reps} repetitions, {presses} presses per key, {COLUMNS}x{LINES}, "

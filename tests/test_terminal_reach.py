@@ -17,10 +17,18 @@ from tests.test_e2e_pty import BRIEFING, _env
 TITLE = "Iran and Pakistan"
 
 
-def start(tmp_path: Path, columns: int = 100, lines: int = 30, **env: str) -> Terminal:
+def start(
+    tmp_path: Path,
+    *,
+    columns: int = 100,
+    lines: int = 30,
+    extra: dict[str, str] | None = None,
+    **env: str,
+) -> Terminal:
     assert BRIEFING
+    environment = _env(tmp_path, **env) | (extra or {})
     terminal = Terminal(
-        [BRIEFING], columns=columns, lines=lines, env=_env(tmp_path, **env), cwd=str(tmp_path)
+        [BRIEFING], columns=columns, lines=lines, env=environment, cwd=str(tmp_path)
     )
     assert terminal.wait_for("Glossary" if columns >= 60 else TITLE[:10]), terminal.text()
     terminal.settle()
@@ -143,7 +151,7 @@ def colours(output: bytes) -> set[str]:
 def test_colour_depth_follows_the_terminal(
     tmp_path: Path, term: str, extra: dict[str, str], expected: str
 ) -> None:
-    terminal = start(tmp_path, TERM=term, **extra)
+    terminal = start(tmp_path, TERM=term, extra=extra)
     try:
         used = colours(bytes(terminal.output))
         assert expected in used
@@ -175,7 +183,7 @@ def test_no_color_means_greys_only(tmp_path: Path) -> None:
     ],
 )
 def test_locales_do_not_crash(tmp_path: Path, env: dict[str, str]) -> None:
-    terminal = start(tmp_path, **env)
+    terminal = start(tmp_path, extra=env)
     try:
         assert TITLE in terminal.text()
         assert "Traceback" not in terminal.text()

@@ -37,7 +37,7 @@ def run(
 @pytest.mark.slow
 def test_wheel_installs_and_lists_its_bundled_briefing(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    build = [sys.executable, "-m", "build", "--wheel", "--outdir", dist, REPO]
+    build: list[str | Path] = [sys.executable, "-m", "build", "--wheel", "--outdir", dist, REPO]
     if importlib.util.find_spec("hatchling") is not None:
         build.insert(4, "--no-isolation")
     run(build)
@@ -53,7 +53,9 @@ def test_wheel_installs_and_lists_its_bundled_briefing(tmp_path: Path) -> None:
     purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
     site = Path(run([python, "-c", purelib]).stdout.strip())
     (site / "test-venv-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    pip = [sys.executable, "-m", "pip", "--python", python, "--disable-pip-version-check"]
+    pip: list[str | Path] = [
+        sys.executable, "-m", "pip", "--python", python, "--disable-pip-version-check"
+    ]  # fmt: skip
     run([*pip, "install", "--no-deps", "--no-index", wheel])
 
     elsewhere = tmp_path / "elsewhere"
