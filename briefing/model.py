@@ -194,8 +194,8 @@ class Source:
 class Briefing:
     """A whole briefing as its file describes it, cleaned and validated.
 
-    `mentions` indexes every passage mention by glossary id, in reading order
-    (summary, sections, timeline); the loader computes it once.
+    The loader finds the mentions in each passage; `mentions` only gathers
+    them by glossary id, in reading order (summary, sections, timeline).
     """
 
     id: str
@@ -207,9 +207,6 @@ class Briefing:
     topics: tuple[str, ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
-    mentions: dict[str, tuple[tuple[Passage, Mention], ...]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
     path: Path | None = field(default=None, compare=False)
     """The file it was loaded from, when it came from one."""
 
@@ -217,6 +214,15 @@ class Briefing:
     def entries(self) -> dict[str, GlossaryEntry]:
         """Glossary entries by id."""
         return {entry.id: entry for entry in self.glossary}
+
+    @cached_property
+    def mentions(self) -> dict[str, tuple[tuple[Passage, Mention], ...]]:
+        """Every mention by glossary id, in reading order."""
+        found: dict[str, list[tuple[Passage, Mention]]] = {}
+        for passage in self.passages():
+            for mention in passage.mentions:
+                found.setdefault(mention.entry_id, []).append((passage, mention))
+        return {entry_id: tuple(places) for entry_id, places in found.items()}
 
     @cached_property
     def section_index(self) -> dict[str, int]:

@@ -18,7 +18,6 @@ from .model import (
     Briefing,
     GlossaryEntry,
     Kind,
-    Mention,
     Paragraph,
     Passage,
     Place,
@@ -88,7 +87,6 @@ class SchemaReader(Fields):
             topics=topics,
             glossary=glossary,
             timeline=timeline,
-            mentions=_index(summary, sections, timeline),
             path=path,
         )
         speakers = {
@@ -337,17 +335,3 @@ def _surface_forms(
                 continue
             forms.append((form, entry.id))
     return forms
-
-
-def _index(
-    summary: Passage, sections: tuple[Section, ...], timeline: tuple[TimelineEvent, ...]
-) -> dict[str, tuple[tuple[Passage, Mention], ...]]:
-    found: dict[str, list[tuple[Passage, Mention]]] = {}
-    passages = [summary]
-    for section in sections:
-        passages.extend(section.passages())
-    passages.extend(event.event for event in timeline)
-    for passage in passages:
-        for mention in passage.mentions:
-            found.setdefault(mention.entry_id, []).append((passage, mention))
-    return {entry_id: tuple(places) for entry_id, places in found.items()}

@@ -237,9 +237,6 @@ class ArticleView(ScrollView, can_focus=True):
     def matches_in(self, unit: int) -> list[Match]:
         return self._matches_by_unit.get(unit, [])
 
-    def refresh_rows(self) -> None:
-        self.refresh()
-
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._report_section()
