@@ -49,6 +49,7 @@ class BriefingApp(App[int]):
         briefing: Briefing,
         *,
         paths: Sequence[str] = (),
+        library: Library | None = None,
         fresh: bool = False,
         state_dir: Path | None = None,
         driver_class: type[Driver] | None = None,
@@ -58,7 +59,8 @@ class BriefingApp(App[int]):
         self.paths = list(paths)
         self.fresh = fresh
         self.state_dir = state_dir
-        self.library: Library | None = None
+        self.library = library
+        """Found at start-up by the command line; discovered on first use otherwise."""
         self._warnings: list[str] = []
         self.animation_level = "none"
 
@@ -172,12 +174,12 @@ class BriefingApp(App[int]):
         yield SystemCommand("Library", "Every briefing found, newest first", self.action_library)
 
 
-def run_reader(found: Found, paths: Sequence[str], *, fresh: bool = False) -> int:
+def run_reader(found: Found, library: Library, *, fresh: bool = False) -> int:
     """Run the reader until the user quits; the process exit status."""
     from .driver import ReaderDriver
     from .terminal import drawing_on_the_terminal
 
-    app = BriefingApp(found.briefing, paths=paths, fresh=fresh, driver_class=ReaderDriver)
+    app = BriefingApp(found.briefing, library=library, fresh=fresh, driver_class=ReaderDriver)
     with drawing_on_the_terminal():
         result = app.run()
     return result if isinstance(result, int) else app.return_code or 0

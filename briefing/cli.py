@@ -224,11 +224,14 @@ def _print_table(rows: Sequence[Found], out: TextIO) -> None:
         print(line[:width].rstrip(), file=out)
 
 
-def _pick(target: str | None) -> Found | None:
+def _is_path(target: str) -> bool:
+    return Path(target).exists() or target.endswith((".yaml", ".yml"))
+
+
+def _pick(target: str | None, library: Library) -> Found | None:
     """A path, an id, or (with no target) the newest briefing in the library."""
-    if target is not None and (Path(target).exists() or target.endswith((".yaml", ".yml"))):
+    if target is not None and _is_path(target):
         files = briefing_files(Path(target))
-        library = _library([target])
         wanted = {file.resolve() for file in files}
         chosen = [
             f for f in library.found if f.briefing.path and f.briefing.path.resolve() in wanted
@@ -236,7 +239,6 @@ def _pick(target: str | None) -> Found | None:
         if not chosen:
             return None
         return max(chosen, key=lambda item: item.briefing.date)  # first wins a tie
-    library = _library([])
     if target is None:
         found = library.newest()
         if found is None:
@@ -253,7 +255,8 @@ def _pick(target: str | None) -> Found | None:
 
 def show(argv: Sequence[str]) -> int:
     args = _show_parser().parse_args(argv)
-    found = _pick(args.target)
+    paths = [args.target] if args.target is not None and _is_path(args.target) else []
+    found = _pick(args.target, _library(paths))
     if found is None:
         return 1
     print_briefing(found, args.format, sys.stdout, width=args.width)
@@ -283,7 +286,8 @@ def read(argv: Sequence[str]) -> int:
         if not Path(path).exists():
             print(f"briefing: {plain_line(path)}: no such file or directory", file=sys.stderr)
             return 2
-    found = _pick(args.paths[0] if args.paths else None)
+    library = _library(args.paths)
+    found = _pick(args.paths[0] if args.paths else None, library)
     if found is None:
         return 1
     from .terminal import COLOR_CHOICES, reader_unavailable
@@ -307,4 +311,4 @@ def read(argv: Sequence[str]) -> int:
     configure()
     from .app import run_reader
 
-    return run_reader(found, args.paths, fresh=args.fresh)
+    return run_reader(found, library, fresh=args.fresh)
