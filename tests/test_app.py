@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import ContentSwitcher, Input, OptionList, TabbedContent
 
 from briefing.app import BriefingApp
@@ -406,8 +407,11 @@ async def test_a_giant_paragraph_lays_out_quickly(tmp_path: Path) -> None:
         assert reader(app).article.max_scroll_y > 1000
 
 
-async def test_search_waits_for_a_pause_in_typing(tmp_path: Path) -> None:
+async def test_search_waits_for_a_pause_in_typing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each keystroke must not rescan the briefing: the search runs when typing pauses."""
+    from briefing.screens import reader as reader_module
     from briefing.search import find_matches
 
     app = make_app(BUNDLED, tmp_path)
@@ -415,9 +419,13 @@ async def test_search_waits_for_a_pause_in_typing(tmp_path: Path) -> None:
         screen = reader(app)
         units = screen.article.layout_rows.units
         await pilot.press("slash", *"Kerma")
+        await pilot.pause(0.5)
+        assert screen.article.matches == find_matches(units, ["kerma"]), "the pause ran it"
+        # A pause longer than any test machine's gap between keys: typing alone
+        # must search nothing, and Enter must search at once.
+        monkeypatch.setattr(reader_module, "SEARCH_PAUSE", 30.0)
+        await pilot.press("escape", "slash", *"Kerma")
         assert screen.article.matches == [], "nothing searched while typing"
-        await pilot.pause(0.3)
-        assert screen.article.matches == find_matches(units, ["kerma"])
-        await pilot.press("n", "enter")  # Enter searches at once, no pause needed
+        await pilot.press("n", "enter")
         assert screen.article.matches == find_matches(units, ["kerman"])
         assert str(screen.query_one("#search-count").render()).startswith("1 of ")
