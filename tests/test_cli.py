@@ -160,7 +160,7 @@ def test_list_table(cli: CliRunner) -> None:
     assert result.returncode == 0
     header, row = result.stdout.splitlines()
     assert header.split() == ["DATE", "ID", "SECTIONS", "GLOSSARY", "ORIGIN", "TITLE"]
-    assert row.split()[:5] == ["2024-01-19", BUNDLED_ID, "4", "34", "bundled"]
+    assert row.split()[:5] == ["2024-01-19", BUNDLED_ID, "4", "36", "bundled"]
     assert row.endswith("Iran and Pakistan trade strikes over a restive border")
 
 
@@ -173,7 +173,7 @@ def test_list_json(cli: CliRunner) -> None:
         "date": "2024-01-19",
         "title": "Iran and Pakistan trade strikes over a restive border",
         "sections": 4,
-        "glossary": 34,
+        "glossary": 36,
         "origin": "bundled",
         "path": str(BUNDLED),
     }
