@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from html import escape
 from pathlib import Path
@@ -40,8 +41,13 @@ already replaced, bar tab and newline), surrogates and noncharacters."""
 
 
 def text(value: str) -> str:
-    """Content as HTML text: escaped, quotes included, forbidden characters replaced."""
-    return escape(_NOT_IN_HTML.sub("\ufffd", value.replace("\r", "")), quote=True)
+    """Content as HTML text: escaped, quotes included, forbidden characters replaced.
+
+    Text is put in Normalization Form C, as HTML asks (the same characters as
+    far as a reader can see; the Nu checker flags any other form).
+    """
+    cleaned = _NOT_IN_HTML.sub("\ufffd", value.replace("\r", ""))
+    return escape(unicodedata.normalize("NFC", cleaned), quote=True)
 
 
 def attr(value: str) -> str:

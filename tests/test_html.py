@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from unicodedata import normalize
 
 import pytest
 from hypothesis import given, settings
@@ -157,14 +158,15 @@ def test_hostile_content_stays_text(hostile_briefings: list[Briefing]) -> None:
     for briefing in hostile_briefings:
         page = render_page(briefing)
         root = assert_well_formed_and_inert(page)
-        assert root.find("h1").text == briefing.title
-        assert root.find("title").text == briefing.title
+        assert root.find("h1").text == normalize("NFC", briefing.title)
+        assert root.find("title").text == normalize("NFC", briefing.title)
         body_text = root.find("body").text
         for passage in briefing.passages():
             for line in passage.text.split("\n"):
-                assert line in body_text
+                assert normalize("NFC", line) in body_text
         for section in briefing.sections:
-            assert section.title in root.by_id(f"s-{section.id}").find("summary").text
+            title = root.by_id(f"s-{section.id}").find("summary").text
+            assert normalize("NFC", section.title) in title
 
 
 def test_the_markup_fixture_shows_its_tags_as_typed(hostile_briefings: list[Briefing]) -> None:
@@ -192,13 +194,14 @@ def test_any_text_is_shown_exactly_as_text(title: str, summary: str, outlet: str
     root = assert_well_formed_and_inert(render_page(briefing))
 
     def shown(value: str) -> str:
-        """Controls and noncharacters (which HTML forbids) become U+FFFD; CR goes."""
-        return "".join(
+        """Controls and noncharacters (which HTML forbids) become U+FFFD; CR goes; NFC."""
+        cleaned = "".join(
             "\ufffd"
             if c in FORBIDDEN_CHARS or 0xFDD0 <= ord(c) <= 0xFDEF or ord(c) & 0xFFFE == 0xFFFE
             else c
             for c in value.replace("\r", "")
         )
+        return normalize("NFC", cleaned)
 
     assert root.find("h1").text == shown(title)
     assert root.find("p", **{"class": "summary"}).text == shown(summary)
