@@ -20,6 +20,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from html import escape
+from importlib import resources
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -90,52 +91,12 @@ def safe_url(url: str | None) -> str | None:
     return link
 
 
-STYLE = """\
-:root{color-scheme:light dark;--ink:#1d1f21;--muted:#50565c;--paper:#fdfdfb;--rule:#d5d8dc;
---accent:#0b5394;--mark:#fff3c4;--card:#f3f4f1}
-@media (prefers-color-scheme:dark){:root{--ink:#e6e6e3;--muted:#b0b5ba;--paper:#16181a;
---rule:#3b4046;--accent:#8cc4ff;--mark:#4a3f12;--card:#1f2225}}
-*{box-sizing:border-box}
-html{background:var(--paper);color:var(--ink)}
-body{font:1.0625rem/1.6 Georgia,"DejaVu Serif",serif;max-width:44rem;margin:0 auto;
-padding:1.5rem 1.25rem 4rem;overflow-wrap:anywhere}
-h1,h2,h3,summary,nav,.meta,.speaker,dt,time,.index-meta{font-family:system-ui,
-"DejaVu Sans",sans-serif}
-h1{font-size:1.9rem;line-height:1.25;margin:0 0 .4rem}
-h2{font-size:1.3rem;margin:0}
-h3{font-size:1rem;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);
-margin:1.5rem 0 .5rem}
-p,li,dd,blockquote{white-space:pre-line}
-a{color:var(--accent)}
-a.mention{color:inherit;text-decoration:underline dotted var(--accent);
-text-underline-offset:.2em;text-decoration-thickness:.1em}
-a.mention:hover,a.mention:focus-visible{color:var(--accent)}
-:target{background:var(--mark);outline:2px solid var(--mark);scroll-margin-top:1rem}
-a:focus-visible,summary:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-.meta,.speaker,.lede,.index-meta{color:var(--muted)}
-.meta{margin:0 0 1rem;font-size:.95rem}
-.summary{font-size:1.15rem}
-nav{border-block:1px solid var(--rule);padding:.5rem 0;margin:1.5rem 0;font-size:.95rem}
-nav ol{margin:0;padding-left:1.5rem}
-section,footer{margin-top:2rem}
-details{border-top:1px solid var(--rule);padding-top:.6rem;margin-top:.6rem}
-summary{cursor:pointer;padding:.2rem 0}
-summary h2{display:inline}
-.lede{font-style:italic;margin-top:.3rem}
-blockquote{margin:1rem 0 0;padding:.1rem 0 .1rem 1rem;border-left:4px solid var(--rule);
-font-style:italic}
-.speaker{margin:.2rem 0 1rem 1.25rem;font-size:.95rem}
-dl{margin:0}
-dt{font-weight:600;margin-top:1rem;padding:.1rem .3rem}
-dd{margin:.15rem 0 0 1.25rem}
-.card{background:var(--card);border-radius:4px;padding:.1rem .5rem .5rem}
-.timeline{padding-left:0;list-style:none}
-.timeline li{margin:.5rem 0;padding-left:7.5rem;text-indent:-7.5rem}
-.timeline time{display:inline-block;width:7rem;text-indent:0;color:var(--muted)}
-footer{border-top:1px solid var(--rule);padding-top:1rem;font-size:.95rem}
-.index li{margin:1.25rem 0;list-style:none}
-.index ol{padding:0}
-"""
+def stylesheet() -> str:
+    """The page's stylesheet (page.css beside this module), inlined into every page."""
+    return _STYLE_FILE.read_text(encoding="utf-8")
+
+
+_STYLE_FILE = resources.files("briefing").joinpath("page.css")
 
 # Inline style only: no script, no fetch of any kind. (A style hash would be stricter, but the
 # Nu checker cannot verify one and warns; content never reaches a style anyway.)
@@ -154,7 +115,7 @@ def _document(title: str, body: Iterable[str], language: str = "en") -> str:
         '<meta name="color-scheme" content="light dark">',
         '<meta name="generator" content="briefing">',
         f"<title>{text(title)}</title>",
-        f"<style>{STYLE}</style>",
+        f"<style>{stylesheet()}</style>",
         "</head>",
         "<body>",
     ]
@@ -227,9 +188,10 @@ class _Page:
         heading = f"s-{number}-title"
         yield f'<section id="{attr(section_anchor(section.id))}" aria-labelledby="{heading}">'
         yield "<details open>" if not section.collapsed else "<details>"
-        yield f'<summary><h2 id="{heading}">{text(where)}</h2></summary>'
-        if section.summary:
-            yield f'<p class="lede">{text(section.summary)}</p>'
+        lede = ""
+        if section.summary:  # in the summary, so it shows while the section is folded
+            lede = f'<span class="lede">{text(section.summary)}</span>'
+        yield f'<summary><h2 id="{heading}">{text(where)}</h2>{lede}</summary>'
         for block in section.body:
             if isinstance(block, Paragraph):
                 yield f"<p>{self.passage(block.text, where)}</p>"

@@ -204,16 +204,21 @@ def test_sections_toggle(browser: Any, site: Path) -> None:
     open_page(browser, site, BUNDLED_PAGE)
     details = browser.find_elements(By.CSS_SELECTOR, "main details")
     assert len(details) >= 3
+    lede_count = 0
     for element in details:
         summary = element.find_element(By.TAG_NAME, "summary")
         body = element.find_element(By.CSS_SELECTOR, "summary ~ *")
+        ledes = summary.find_elements(By.CLASS_NAME, "lede")
         was_open = element.get_attribute("open") is not None
         assert body.is_displayed() is was_open
         summary.click()
         assert (element.get_attribute("open") is not None) is not was_open
         assert body.is_displayed() is not was_open
+        assert all(lede.is_displayed() for lede in ledes), "a section's summary shows folded"
         summary.click()
         assert body.is_displayed() is was_open
+        lede_count += len(ledes)
+    assert lede_count >= 3
 
 
 def target_in_view(browser: Any) -> tuple[str, bool]:
