@@ -218,13 +218,12 @@ class _Page:
         yield '<ol class="timeline">'
         for event in b.timeline:
             when = str(event.date)
-            line = f'<time datetime="{attr(when)}">{text(when)}</time> '
-            line += self.passage(event.event, f"Timeline, {when}")
+            line = self.passage(event.event, f"Timeline, {when}")
             if event.section is not None and event.section in b.section_index:
                 section = b.sections[b.section_index[event.section]]
                 href = attr(section_anchor(section.id))
                 line += f' <a href="#{href}">(in \u201c{text(section.title)}\u201d)</a>'
-            yield f"<li>{line}</li>"
+            yield f'<li><time datetime="{attr(when)}">{text(when)}</time> <span>{line}</span></li>'
         yield "</ol>"
         yield "</section>"
 
@@ -250,16 +249,23 @@ class _Page:
                 if entry.related:
                     related = ", ".join(self.entry_link(ref) for ref in entry.related)
                     yield f"<dd>Related: {related}</dd>"
-                links = self.backlinks.get(entry.id, [])
-                count = f"Mentioned {len(links)} time{'s' * (len(links) != 1)}"
-                if links:
-                    places = ", ".join(
-                        f'<a href="#{anchor}">{text(where)}</a>' for anchor, where in links
-                    )
-                    count += f": {places}"
-                yield f"<dd>{count}</dd>"
+                yield f"<dd>{self.mentioned(entry.id)}</dd>"
             yield "</dl>"
         yield "</section>"
+
+    def mentioned(self, entry_id: str) -> str:
+        """How often an entry is mentioned, and where: each place once, linked to its first."""
+        links = self.backlinks.get(entry_id, [])
+        places: dict[str, tuple[str, int]] = {}
+        for anchor, where in links:
+            first, count = places.get(where, (anchor, 0))
+            places[where] = (first, count + 1)
+        shown = [
+            f'<a href="#{anchor}">{text(where)}</a>' + (f" (\u00d7{count})" if count > 1 else "")
+            for where, (anchor, count) in places.items()
+        ]
+        total = f"Mentioned {len(links)} time{'s' * (len(links) != 1)}"
+        return total + (": " + ", ".join(shown) if shown else "")
 
     def source(self) -> Iterator[str]:
         source = self.briefing.source

@@ -7,6 +7,7 @@ browser, the Nu checker and axe-core run in test_html_browser.py.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from unicodedata import normalize
 
@@ -106,24 +107,48 @@ def test_every_mention_links_to_its_entry(bundled: Briefing) -> None:
     assert len(links) == sum(len(found) for found in bundled.mentions.values()) > 50
 
 
+def cards(glossary: Node) -> dict[str, list[Node]]:
+    """Each entry's <dd> lines, by entry id (the <dt> id without its prefix)."""
+    found: dict[str, list[Node]] = {}
+    for dl in glossary.find_all("dl"):
+        current: list[Node] = []
+        for child in dl.children:
+            if isinstance(child, Node) and child.tag == "dt":
+                current = found.setdefault(child.get("id").removeprefix("g-"), [])
+            elif isinstance(child, Node):
+                assert child.tag == "dd"
+                current.append(child)
+    return found
+
+
 def test_glossary_is_a_definition_list_whose_entries_link_back(bundled: Briefing) -> None:
     root = parse(render_page(bundled))
     glossary = root.by_id("glossary")
     terms = glossary.find_all("dt")
     assert sorted(t.get("id") for t in terms) == sorted(f"g-{e.id}" for e in bundled.glossary)
+    mention_links = root.find_all("a", **{"class": "mention"})
     for entry in bundled.glossary:
         term = root.by_id(f"g-{entry.id}")
         assert term.text == entry.name
         mentions = bundled.mentions_of(entry.id)
-        backlinks = [
-            a
-            for a in glossary.find_all("a")
-            if a.get("href").startswith("#m-")
-            and root.by_id(a.get("href")[1:]).attrs["href"] == f"#g-{entry.id}"
-        ]
-        assert len(backlinks) == len(mentions)
-        count = len(mentions)
-        assert any(f"Mentioned {count} time" in dd.text for dd in glossary.find_all("dd"))
+        line = cards(glossary)[entry.id][-1]
+        assert line.text.startswith(f"Mentioned {len(mentions)} time")
+        if not mentions:
+            assert not line.find_all("a")
+            continue
+        counted = 0
+        for position, child in enumerate(line.children):
+            if isinstance(child, Node):
+                target = root.by_id(child.get("href")[1:])
+                assert target.attrs["href"] == f"#g-{entry.id}", "a back-link lands on a mention"
+                after = "".join(
+                    c for c in line.children[position + 1 : position + 2] if str(c) == c
+                )
+                times = re.match(r" \(\u00d7(\d+)\)", after)
+                counted += int(times.group(1)) if times else 1
+        assert counted == len(mentions), entry.id
+        first = [a for a in mention_links if a.get("href") == f"#g-{entry.id}"][0]
+        assert line.find_all("a")[0].get("href") == f"#{first.get('id')}"
 
 
 def test_timeline_is_a_list_linked_to_sections(bundled: Briefing) -> None:
