@@ -3,9 +3,9 @@
 The page needs nothing else: one inline stylesheet (light and dark), no
 script, no remote resource, and a Content-Security-Policy that forbids both
 in case anything ever slipped through. Sections are `<details>` so they fold
-without JavaScript; the glossary is a definition list whose entries link back
-to every mention, and every mention (from the loader's computed spans, never
-a search here) links to its entry.
+without JavaScript; every mention (from the loader's computed spans, never a
+search here) links to its glossary entry, a definition list whose entries
+link back to the places that mention them.
 
 Every string from a briefing goes through `text` or `attr`: HTML-escaped,
 and with any character HTML forbids replaced, even though the loader has
@@ -36,9 +36,10 @@ _NOT_IN_HTML = re.compile(
     "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
     "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]"
 )
-"""Characters an HTML document may not contain raw or as references: controls
-(but tab, newline, form feed and carriage return... which the loader has
-already replaced, bar tab and newline), surrogates and noncharacters."""
+"""What an HTML document may not contain, raw or as a reference: C0 and C1
+controls other than HTML's whitespace (tab, newline, form feed; carriage
+returns are dropped before), lone surrogates and noncharacters. The loader
+has already replaced controls; this holds for text that did not pass it."""
 
 
 def text(value: str) -> str:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from briefing.html import page_name, render_index, render_page, safe_url, write_page, write_site
 from briefing.loader import load_path
-from briefing.model import Briefing, Passage, Place, Source
+from briefing.model import Briefing, GlossaryEntry, Kind, Mention, Passage, Place, Source
 from tests.conftest import CliRunner
 from tests.htmltree import Node, parse
 from tests.test_golden_bytes import hostile_briefing
@@ -301,3 +301,41 @@ def test_export_refuses_a_file_as_folder(cli: CliRunner, tmp_path: Path) -> None
     missing = cli("export", str(tmp_path / "out"), "--from", str(tmp_path / "nope.yaml"))
     assert missing.returncode == 2 and "no such file or directory" in missing.stderr
     assert not (tmp_path / "out").exists()
+
+
+@st.composite
+def passages_with_mentions(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
+    """ASCII text (markup characters likely) and sorted, non-overlapping spans in it."""
+    body = draw(st.text(st.sampled_from("ab <>&\"'/=;\n"), min_size=1, max_size=60))
+    cuts = sorted(draw(st.sets(st.integers(0, len(body)), max_size=8)))
+    spans = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False) if b > a]
+    return body, spans
+
+
+@settings(max_examples=200, deadline=None)
+@given(passages_with_mentions())
+def test_mentions_split_text_without_losing_or_adding_any(
+    case: tuple[str, list[tuple[int, int]]],
+) -> None:
+    body, spans = case
+    entries = tuple(
+        GlossaryEntry(id=f"e{n}", name=f"Entry {n}", kind=Kind.PLACE, role="r")
+        for n in range(len(spans))
+    )
+    mentions = tuple(Mention(a, b, f"e{n}") for n, (a, b) in enumerate(spans))
+    briefing = Briefing(
+        id="x",
+        title="t",
+        summary=Passage(body, Place("summary"), mentions),
+        date=dt.date(2025, 1, 2),
+        source=Source(outlet="o"),
+        sections=(),
+        glossary=entries,
+    )
+    root = assert_well_formed_and_inert(render_page(briefing))
+    summary = root.find("p", **{"class": "summary"})
+    assert summary.text == body
+    links = summary.find_all("a")
+    assert [(a.text, a.get("href")) for a in links] == [
+        (body[m.start : m.end], f"#g-{m.entry_id}") for m in mentions
+    ]
