@@ -200,6 +200,7 @@ def test_page_loads_styled_self_contained_and_fits_a_phone(
 
 def test_sections_toggle(browser: Any, site: Path) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     open_page(browser, site, BUNDLED_PAGE)
     details = browser.find_elements(By.CSS_SELECTOR, "main details")
@@ -216,6 +217,10 @@ def test_sections_toggle(browser: Any, site: Path) -> None:
         assert body.is_displayed() is not was_open
         assert all(lede.is_displayed() for lede in ledes), "a section's summary shows folded"
         summary.click()
+        assert body.is_displayed() is was_open
+        summary.send_keys(Keys.ENTER)  # keyboard users fold sections too
+        assert body.is_displayed() is not was_open
+        summary.send_keys(Keys.SPACE)
         assert body.is_displayed() is was_open
         lede_count += len(ledes)
     assert lede_count >= 3
