@@ -25,6 +25,7 @@ from .loader import BriefingError, Diagnostic, load_path
 #: A new command lives in its own module and adds one line here and one to DESCRIPTION.
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("briefing.cli", "check"),
+    "export": ("briefing.export_command", "export"),
     "list": ("briefing.cli", "list_"),
     "show": ("briefing.cli", "show"),
 }
@@ -36,7 +37,8 @@ commands:
   briefing [PATH...]            open the reader on the newest briefing (or on PATH)
   briefing check PATH...        validate briefing files or directories
   briefing list [PATH...]       list the library: id, date, title, counts, origin
-  briefing show [ID|PATH]       print a whole briefing (text, markdown or json)
+  briefing show [ID|PATH]       print a whole briefing (text, markdown, json or html)
+  briefing export DIR           write the library as web pages with an index (or other formats)
 
 Run `briefing COMMAND --help` for a command's options.
 """
@@ -124,7 +126,10 @@ def _show_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("target", nargs="?", metavar="ID|PATH", help="default: the newest")
     parser.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text", help="default: text"
+        "--format",
+        choices=("text", "markdown", "json", "html"),
+        default="text",
+        help="default: text",
     )
     parser.add_argument("--width", type=int, help="wrap text at this width")
     return parser
@@ -282,6 +287,10 @@ def print_briefing(found: Found, fmt: str, out: TextIO, *, width: int | None = N
         out.write(to_json(briefing))
     elif fmt == "markdown":
         out.write(to_markdown(briefing))
+    elif fmt == "html":
+        from .html import render_page
+
+        out.write(render_page(briefing))
     elif out.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb":
         from .styled import print_styled
 

@@ -197,6 +197,7 @@ def test_golden_bytes_of_the_reader(hostile_file: Path, tmp_path: Path) -> None:
         ["show", "--format", "text"],
         ["show", "--format", "markdown"],
         ["show", "--format", "json"],
+        ["show", "--format", "html"],
     ],
 )
 def test_printed_output_is_clean(hostile_file: Path, args: list[str], tmp_path: Path) -> None:

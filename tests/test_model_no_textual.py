@@ -41,7 +41,8 @@ def loaded_modules(code: str, cwd: Path) -> set[str]:
 def test_foundation_modules_do_not_import_the_ui(tmp_path: Path) -> None:
     modules = loaded_modules(
         "import briefing.model, briefing.loader, briefing.library, briefing.export, briefing.cli\n"
-        "import briefing.cleaning, briefing.mentions, briefing.yamlsafe, briefing.fields",
+        "import briefing.cleaning, briefing.mentions, briefing.yamlsafe, briefing.fields\n"
+        "import briefing.html, briefing.export_command",
         tmp_path,
     )
     assert "briefing" in modules and "yaml" in modules  # the probe really ran
@@ -57,6 +58,7 @@ def test_foundation_modules_do_not_import_the_ui(tmp_path: Path) -> None:
         ["show"],
         ["show", "--format", "markdown"],
         ["show", "--format", "json"],
+        ["show", "--format", "html"],
     ],
     ids=lambda argv: " ".join(a for a in argv if "/" not in a),
 )

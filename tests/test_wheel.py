@@ -45,6 +45,7 @@ def test_wheel_installs_and_lists_its_bundled_briefing(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "briefing/content/iran-pakistan-2024-01.yaml" in names
     assert "briefing/loader.py" in names
+    assert "briefing/page.css" in names, "the web page's stylesheet ships with the package"
     assert not any(name.startswith(("tests/", "content/")) for name in names)
 
     venv = tmp_path / "venv"
@@ -75,5 +76,7 @@ def test_wheel_installs_and_lists_its_bundled_briefing(tmp_path: Path) -> None:
     content = Path(row["path"]).parent
     checked = run([venv / "bin" / "briefing", "check", content], cwd=elsewhere, env=env)
     assert checked.stderr == "1 loaded, 0 refused\n"
+    page = run([venv / "bin" / "briefing", "show", "--format", "html"], cwd=elsewhere, env=env)
+    assert "<style>/* The briefing web page" in page.stdout and "--accent:" in page.stdout
     version = run([venv / "bin" / "briefing", "--version"], cwd=elsewhere, env=env)
     assert version.stdout.startswith("briefing 0.")
