@@ -21,7 +21,7 @@ MAX_SECONDS = 2.0
 MAX_RSS_KB = 200 * 1024
 
 PROBE = """
-import json, resource, sys, time
+import json, sys, time
 from briefing.loader import BriefingError, load_path
 start = time.perf_counter()
 try:
@@ -32,7 +32,12 @@ else:
     result = {"loaded": True, "diagnostics": [str(w) for w in loaded.warnings],
               "title": loaded.briefing.title}
 result["seconds"] = time.perf_counter() - start
-result["max_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM is this interpreter's own peak: ru_maxrss would carry over the peak of the
+# (possibly large) pytest process that forked it, since Linux keeps it across exec.
+with open("/proc/self/status") as status:
+    result["max_rss_kb"] = next(
+        int(line.split()[1]) for line in status if line.startswith("VmHWM:")
+    )
 print(json.dumps(result))
 """
 
