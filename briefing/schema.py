@@ -274,6 +274,12 @@ class SchemaReader(Fields):
             return None
         if "points" in mapping.pairs:
             return self._points(mapping, what, place)
+        if "quote" not in mapping.pairs and "by" not in mapping.pairs:
+            # Neither shape: name the nearest key of either ({pointz: ...} -> points).
+            self.keys(mapping, f"{what} (a block)", (), ("quote", "by", "points"))
+            if not mapping.pairs:
+                self.error(mapping, f"{what}: a block is text, {{quote, by}} or {{points}}")
+            return None
         if not self.keys(mapping, f"{what} (a quote)", ("quote", "by")):
             return None
         text = self.at(mapping, "quote", self.paragraph, f"{what} quote")
