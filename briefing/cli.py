@@ -18,15 +18,17 @@ from typing import TextIO
 
 from .cleaning import plain_line
 from .library import Found, Library, briefing_files, discover
-from .loader import BriefingError, Diagnostic, load_path
+from .loader import Diagnostic
 
 #: Every subcommand: name -> (module, function). Modules are imported only when
 #: their command runs, so `briefing check` never pays for feeds, SSH or HTML.
 #: A new command lives in its own module and adds one line here and one to DESCRIPTION.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("briefing.cli", "check"),
+    "check": ("briefing.checking", "main"),
     "list": ("briefing.cli", "list_"),
     "show": ("briefing.cli", "show"),
+    "schema": ("briefing.format_schema", "main"),
+    "new": ("briefing.skeleton", "main"),
 }
 
 DESCRIPTION = """\
@@ -34,9 +36,11 @@ A terminal reader for structured news briefings.
 
 commands:
   briefing [PATH...]            open the reader on the newest briefing (or on PATH)
-  briefing check PATH...        validate briefing files or directories
+  briefing check [PATH...]      validate briefing files or folders (default: the library)
   briefing list [PATH...]       list the library: id, date, title, counts, origin
   briefing show [ID|PATH]       print a whole briefing (text, markdown or json)
+  briefing new ID                start a briefing from a commented skeleton
+  briefing schema               print the format's JSON Schema (for editors)
 
 Run `briefing COMMAND --help` for a command's options.
 """
@@ -94,18 +98,6 @@ def _version() -> str:
     return __version__
 
 
-def _check_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing check",
-        description="Validate briefing files; print every problem as PATH:LINE:COLUMN.",
-        epilog="exit status: 0 every file loads (warnings allowed), 1 a file is refused, "
-        "2 usage error (such as a path that does not exist).",
-    )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="a file, or a folder of *.yaml")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    return parser
-
-
 def _list_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing list",
@@ -160,30 +152,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def check(argv: Sequence[str]) -> int:
-    args = _check_parser().parse_args(argv)
-    missing = [path for path in args.paths if not Path(path).exists()]
-    for path in missing:
-        print(f"briefing check: {plain_line(path)}: no such file or directory", file=sys.stderr)
-    if missing:
-        return 2
-    refused = loaded = 0
-    for path in args.paths:
-        for file in briefing_files(Path(path)):
-            try:
-                result = load_path(file)
-            except BriefingError as error:
-                refused += 1
-                report(error.diagnostics, quiet=args.quiet)
-            else:
-                loaded += 1
-                report(result.warnings, quiet=args.quiet)
-    if not args.quiet:
-        print(f"{loaded} loaded, {refused} refused", file=sys.stderr)
-    return 1 if refused else 0
+def missing_folder_warnings() -> list[str]:
+    """One line per BRIEFING_PATH folder that does not exist (a typo hides a whole folder)."""
+    lines = []
+    for part in os.environ.get("BRIEFING_PATH", "").split(os.pathsep):
+        if part.strip() and not Path(part).expanduser().exists():
+            shown = plain_line(part)
+            lines.append(f"briefing: warning: BRIEFING_PATH folder {shown} does not exist")
+    return lines
 
 
 def _library(paths: Sequence[str]) -> Library:
+    for line in missing_folder_warnings():
+        print(line, file=sys.stderr)
     library = discover(paths)
     report(library.diagnostics)
     return library

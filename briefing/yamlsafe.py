@@ -187,8 +187,10 @@ def _explain(text: str, error: Exception) -> Problem | None:
     if stop is None:
         return None
     stop_at = f"line {stop.line + 1}, column {stop.column + 1}"
-    ended = "end of stream" in problem or stop.index >= len(text.rstrip("\n")) or (
-        _char_at(text, stop.line, stop.column) == ""
+    ended = (
+        "end of stream" in problem
+        or stop.index >= len(text.rstrip("\n"))
+        or (_char_at(text, stop.line, stop.column) == "")
     )
     if "tab" in problem or _char_at(text, stop.line, stop.column) == "\t":
         return Problem(
