@@ -434,3 +434,13 @@ def test_list_help_names_the_columns_in_output_order(briefing: Run) -> None:
     top = " ".join(briefing("--help").stdout.split())
     assert "list the library: date, id, title, counts, origin" in top
     assert header[:3] == ["DATE", "ID", "TITLE"] and header[-1] == "ORIGIN"
+
+
+def test_a_misspelt_kind_gets_did_you_mean(briefing: Run, tmp_path: Path) -> None:
+    text = MINIMAL.read_text().replace("kind: person", "kind: Persn")
+    result = briefing("check", write(tmp_path, "kind.yaml", text))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "kind.yaml:16:11: error: glossary entry 'dana-lee' kind: 'Persn' is not one of person, "
+        "group, organisation, place; did you mean 'person'?"
+    )

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft7Validator, Draft202012Validator, ValidationError
 
 from briefing import fields
 from briefing import schema as loader_schema
@@ -139,6 +139,20 @@ def fixture_id(path: Path) -> str:
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     Draft202012Validator.check_schema(SCHEMA)
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_editors_on_draft_07_reach_the_same_verdicts() -> None:
+    """yaml-language-server (VS Code, Neovim, Helix) validates with draft-07 rules; the
+    schema keeps to keywords both drafts share, so its verdicts are the same there."""
+    draft7 = Draft7Validator(SCHEMA, format_checker=Draft7Validator.FORMAT_CHECKER)
+    Draft7Validator.check_schema(SCHEMA)
+    examples = [p.read_bytes() for p in fixture_files()]
+    examples += [text.encode() for text in SCHEMA_RULES.values()]
+    examples += [text.encode() for texts in LOADER_ONLY.values() for text in texts]
+    values = [v for v in map(parse_plain, examples) if v is not NOT_PLAIN_YAML]
+    assert len(values) > 60
+    for value in values:
+        assert draft7.is_valid(value) == VALIDATOR.is_valid(value)
 
 
 def test_the_fixtures_cover_both_verdicts() -> None:
