@@ -38,7 +38,7 @@ commands:
   briefing check [PATH...]      validate briefing files or folders (default: the library)
   briefing list [PATH...]       list the library: date, id, title, counts, origin
   briefing show [ID|PATH]       print a whole briefing (text, markdown or json)
-  briefing new ID                start a briefing from a commented skeleton
+  briefing new ID               start a briefing from a commented skeleton
   briefing schema               print the format's JSON Schema (for editors)
 
 Run `briefing COMMAND --help` for a command's options.

@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="briefing list",
         description="List every briefing in the library, newest first, in the columns "
         + ", ".join(COLUMNS)
-        + ". On a terminal the table fits the window (cut text ends in an ellipsis).",
+        + ". On a terminal the table fits the window: SECTIONS and GLOSSARY shorten to "
+        "SECT and GLOSS, then the origin, the title and the id are cut, each with an ellipsis; "
+        "your home folder shows as ~.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="extra files or folders")
     parser.add_argument("--wide", action="store_true", help="never shorten a column")
