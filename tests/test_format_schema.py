@@ -230,6 +230,7 @@ SCHEMA_RULES: dict[str, str] = {
     "timeline dates are YYYY, YYYY-MM or YYYY-MM-DD": mutate(
         "  - date: 2025-03-14", "  - date: 2025-3"
     ),
+    "a timeline month or day is never 00": mutate("  - date: 2025-03-14", "  - date: '2025-00'"),
     "published is a date": mutate("  outlet: Harbour Gazette", "  outlet: H\n  published: soon"),
     "text is not empty": mutate("role: Mayor.", "role: ' '"),
     "text is text": mutate("title: The council meets", "title: [a, b]"),
