@@ -32,7 +32,9 @@ class _NoAliases(yaml.SafeDumper):
 
 
 TEXT = st.sampled_from(["Dana Lee spoke.", "The council met", "Harbour Gazette", "x"])
-WRONG_TEXT = st.sampled_from(["", "   ", None, 7, 1.5, True, [], {}, ["a"], "no", "2024-01-19"])
+WRONG_TEXT: st.SearchStrategy[Any] = st.sampled_from(
+    ["", "   ", None, 7, 1.5, True, [], {}, ["a"], "no", "2024-01-19"]
+)
 SLUG = st.sampled_from(["background", "dana-lee", "a1", "x" * 64])
 WRONG_SLUG = st.sampled_from(["Background", "a--b", "-a", "x" * 65, "", 3, None, "a b"])
 DATE = st.sampled_from([dt.date(2025, 3, 14), "2025-03-14", dt.date(2024, 2, 29)])
