@@ -162,7 +162,7 @@ def test_error_messages_quoting_the_file_are_cleaned(cli: CliRunner, tmp_path: P
 
 
 def test_list_table(cli: CliRunner) -> None:
-    result = cli("list")
+    result = cli("list", env={"COLUMNS": ""})  # piped and no width given: nothing is cut
     assert result.returncode == 0
     header, row = result.stdout.splitlines()
     assert header.split() == ["DATE", "ID", "TITLE", "SECTIONS", "GLOSSARY", "ORIGIN"]
