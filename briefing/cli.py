@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import shutil
 import sys
@@ -18,26 +17,30 @@ from typing import TextIO
 
 from .cleaning import plain_line
 from .library import Found, Library, briefing_files, discover
-from .loader import BriefingError, Diagnostic, load_path
+from .loader import Diagnostic
 
 #: Every subcommand: name -> (module, function). Modules are imported only when
 #: their command runs, so `briefing check` never pays for feeds, SSH or HTML.
 #: A new command lives in its own module and adds one line here and one to DESCRIPTION.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("briefing.cli", "check"),
+    "check": ("briefing.checking", "main"),
+    "list": ("briefing.listing", "main"),
     "export": ("briefing.export_command", "export"),
-    "list": ("briefing.cli", "list_"),
     "show": ("briefing.cli", "show"),
+    "schema": ("briefing.format_schema", "main"),
+    "new": ("briefing.skeleton", "main"),
 }
 
 DESCRIPTION = """\
 A terminal reader for structured news briefings.
 
 commands:
-  briefing [PATH...]            open the reader on the newest briefing (or on PATH)
-  briefing check PATH...        validate briefing files or directories
-  briefing list [PATH...]       list the library: id, date, title, counts, origin
+  briefing [ID|PATH...]         open the reader on the newest briefing (or on ID or PATH)
+  briefing check [PATH...]      validate briefing files or folders (default: the library)
+  briefing list [PATH...]       list the library: date, id, title, counts, origin
   briefing show [ID|PATH]       print a whole briefing (text, markdown, json or html)
+  briefing new ID               start a briefing from a commented skeleton
+  briefing schema               print the format's JSON Schema (for editors)
   briefing export DIR           write the library as web pages with an index (or other formats)
 
 Run `briefing COMMAND --help` for a command's options.
@@ -51,9 +54,11 @@ where briefings come from, first match wins:
 examples:
   briefing                              read the newest briefing
   briefing content/story.yaml           read one file
+  briefing iran-pakistan-2024-01        read a briefing of the library by its id
   briefing --fresh                      ignore the saved reading position
   briefing check content/               validate every *.yaml in a folder
-  briefing list --json                  the library as JSON
+  briefing list --format json           the library as JSON
+  briefing new my-story                 start a briefing (then: briefing check --strict)
   briefing show iran-pakistan-2024-01 --format markdown > story.md
   BRIEFING_PATH=~/news briefing list    add a folder to the library
 
@@ -70,7 +75,12 @@ def _reader_parser() -> argparse.ArgumentParser:
         epilog=EPILOG.format(sep=os.pathsep, user=user_dir()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="a briefing file or folder")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="ID|PATH",
+        help="a briefing id, file or folder (a word is a command first, then a path, then an id)",
+    )
     parser.add_argument("--fresh", action="store_true", help="ignore saved reading state")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -94,28 +104,6 @@ def _version() -> str:
     from . import __version__
 
     return __version__
-
-
-def _check_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing check",
-        description="Validate briefing files; print every problem as PATH:LINE:COLUMN.",
-        epilog="exit status: 0 every file loads (warnings allowed), 1 a file is refused, "
-        "2 usage error (such as a path that does not exist).",
-    )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="a file, or a folder of *.yaml")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    return parser
-
-
-def _list_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing list",
-        description="List every briefing in the library, newest first.",
-    )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="extra files or folders")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    return parser
 
 
 def _show_parser() -> argparse.ArgumentParser:
@@ -165,83 +153,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def check(argv: Sequence[str]) -> int:
-    args = _check_parser().parse_args(argv)
-    missing = [path for path in args.paths if not Path(path).exists()]
-    for path in missing:
-        print(f"briefing check: {plain_line(path)}: no such file or directory", file=sys.stderr)
-    if missing:
-        return 2
-    refused = loaded = 0
-    for path in args.paths:
-        for file in briefing_files(Path(path)):
-            try:
-                result = load_path(file)
-            except BriefingError as error:
-                refused += 1
-                report(error.diagnostics, quiet=args.quiet)
-            else:
-                loaded += 1
-                report(result.warnings, quiet=args.quiet)
-    if not args.quiet:
-        print(f"{loaded} loaded, {refused} refused", file=sys.stderr)
-    return 1 if refused else 0
+def missing_folder_warnings() -> list[str]:
+    """One line per BRIEFING_PATH folder that does not exist (a typo hides a whole folder)."""
+    lines = []
+    for part in os.environ.get("BRIEFING_PATH", "").split(os.pathsep):
+        if part.strip() and not Path(part).expanduser().exists():
+            shown = plain_line(part)
+            lines.append(f"briefing: warning: BRIEFING_PATH folder {shown} does not exist")
+    return lines
 
 
 def _library(paths: Sequence[str]) -> Library:
+    for line in missing_folder_warnings():
+        print(line, file=sys.stderr)
     library = discover(paths)
     report(library.diagnostics)
     return library
 
 
-def list_(argv: Sequence[str]) -> int:
-    args = _list_parser().parse_args(argv)
-    library = _library(args.paths)
-    rows = library.newest_first()
-    if args.json:
-        json.dump([_row(item) for item in rows], sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        _print_table(rows, sys.stdout)
-    return 1 if library.refused else 0
-
-
-def _row(item: Found) -> dict[str, object]:
-    briefing = item.briefing
-    return {
-        "id": briefing.id,
-        "date": briefing.date.isoformat(),
-        "title": briefing.title,
-        "sections": len(briefing.sections),
-        "glossary": len(briefing.glossary),
-        "origin": item.origin,
-        "path": str(briefing.path) if briefing.path else None,
-    }
-
-
-def _print_table(rows: Sequence[Found], out: TextIO) -> None:
-    if not rows:
-        print("no briefings found", file=sys.stderr)
-        return
-    width = shutil.get_terminal_size((100, 24)).columns if out.isatty() else 1000
-    table = [("DATE", "ID", "SECTIONS", "GLOSSARY", "ORIGIN", "TITLE")]
-    for item in rows:
-        b = item.briefing
-        origin = item.origin
-        if b.path is not None and origin != "bundled":
-            origin = plain_line(str(b.path))
-        table.append(
-            (b.date.isoformat(), b.id, str(len(b.sections)), str(len(b.glossary)), origin, b.title)
-        )
-    widths = [max(len(row[i]) for row in table) for i in range(5)]
-    for row in table:
-        cells = [row[i].ljust(widths[i]) if i > 1 else row[i].ljust(widths[i]) for i in range(5)]
-        line = "  ".join(cells) + "  " + row[5]
-        print(line[:width].rstrip(), file=out)
-
-
 def _is_path(target: str) -> bool:
-    return Path(target).exists() or target.endswith((".yaml", ".yml"))
+    return Path(target).exists() or _looks_like_path(target)
+
+
+def _looks_like_path(word: str) -> bool:
+    """A word an author meant as a file: it has a folder part or a YAML suffix."""
+    return "/" in word or os.sep in word or word.endswith((".yaml", ".yml")) or word[:1] in ".~"
+
+
+def _suggestion(word: str, library: Library) -> str:
+    """`; did you mean ...?` naming the closest command or briefing id, when one is close."""
+    import difflib
+
+    ids = [item.briefing.id for item in library.found]
+    close = difflib.get_close_matches(word, [*COMMANDS, *ids], n=1, cutoff=0.5)
+    if close and close[0] in COMMANDS:
+        return f"; did you mean the command {close[0]!r}?"
+    if close:
+        return f"; did you mean the briefing {close[0]!r}?"
+    return f"; commands: {', '.join(sorted(COMMANDS))} (`briefing list` shows the ids)"
+
+
+def _unknown_word(word: str, library: Library) -> None:
+    print(
+        f"briefing: {plain_line(word)!r} is not a command, a file or a briefing id"
+        + _suggestion(word, library),
+        file=sys.stderr,
+    )
 
 
 def _pick(target: str | None, library: Library) -> Found | None:
@@ -263,14 +220,21 @@ def _pick(target: str | None, library: Library) -> Found | None:
     found = library.by_id(target)
     if found is None:
         ids = ", ".join(item.briefing.id for item in library.found) or "none"
+        hint = _suggestion(target, library)
+        hint = hint if "the briefing" in hint else ""
         print(
-            f"briefing: no briefing with id {plain_line(target)!r} (known: {ids})", file=sys.stderr
+            f"briefing: no briefing with id {plain_line(target)!r} (known: {ids}){hint}",
+            file=sys.stderr,
         )
     return found
 
 
 def show(argv: Sequence[str]) -> int:
     args = _show_parser().parse_args(argv)
+    target = args.target
+    if target is not None and _looks_like_path(target) and not Path(target).exists():
+        print(f"briefing show: {plain_line(target)}: no such file", file=sys.stderr)
+        return 2
     paths = [args.target] if args.target is not None and _is_path(args.target) else []
     found = _pick(args.target, _library(paths))
     if found is None:
@@ -302,12 +266,20 @@ def print_briefing(found: Found, fmt: str, out: TextIO, *, width: int | None = N
 
 def read(argv: Sequence[str]) -> int:
     args = _reader_parser().parse_args(argv)
-    for path in args.paths:
-        if not Path(path).exists():
-            print(f"briefing: {plain_line(path)}: no such file or directory", file=sys.stderr)
+    # A word is a command (main() took those), then an existing path, then an id.
+    words = [path for path in args.paths if not Path(path).exists()]
+    for word in words:
+        if _looks_like_path(word):
+            print(f"briefing: {plain_line(word)}: no such file or directory", file=sys.stderr)
             return 2
-    library = _library(args.paths)
-    found = _pick(args.paths[0] if args.paths else None, library)
+    library = _library([path for path in args.paths if path not in words])
+    for word in words:
+        if library.by_id(word) is None:
+            _unknown_word(word, library)
+            return 2
+    target = args.paths[0] if args.paths else None
+    found = library.by_id(target) if target is not None and target in words else None
+    found = found or _pick(target, library)
     if found is None:
         return 1
     from .terminal import COLOR_CHOICES, reader_unavailable

@@ -193,6 +193,9 @@ class Fields:
             if match:
                 year, month, day = (int(part) if part else 0 for part in match.groups())
                 try:
+                    # 0 means "not given"; a written 00 (2023-00) is no month or day.
+                    if "00" in match.groups()[1:]:
+                        raise ValueError
                     dt.date(year, month or 1, day or 1)
                 except ValueError:
                     self.error(node, f"{what}: {node.value.strip()} is not a real calendar date")

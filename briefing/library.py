@@ -125,6 +125,12 @@ def add_file(library: Library, seen: dict[str, Found], file: Path, origin: str) 
     library.diagnostics.extend(loaded.warnings)
     briefing = loaded.briefing
     first = seen.get(briefing.id)
+    if (
+        first is not None
+        and first.briefing.path
+        and first.briefing.path.resolve() == file.resolve()
+    ):
+        return  # the same file reached twice (`list content/` where content/ is bundled)
     if first is not None:
         where = display_path(first.briefing.path) if first.briefing.path else first.origin
         library.diagnostics.append(

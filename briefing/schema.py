@@ -231,8 +231,12 @@ class SchemaReader(Fields):
         try:
             return Kind(value)
         except ValueError:
-            allowed = ", ".join(kind.value for kind in Kind)
-            self.error(node, f"{what}: {value!r} is not one of {allowed}")
+            import difflib  # only a file with a wrong kind pays for it
+
+            kinds = [kind.value for kind in Kind]
+            close = difflib.get_close_matches(value.lower(), kinds, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self.error(node, f"{what}: {value!r} is not one of {', '.join(kinds)}{hint}")
             return None
 
     def _section(self, node: Node, index: int) -> Section | None:
@@ -274,6 +278,12 @@ class SchemaReader(Fields):
             return None
         if "points" in mapping.pairs:
             return self._points(mapping, what, place)
+        if "quote" not in mapping.pairs and "by" not in mapping.pairs:
+            # Neither shape: name the nearest key of either ({pointz: ...} -> points).
+            self.keys(mapping, f"{what} (a block)", (), ("quote", "by", "points"))
+            if not mapping.pairs:
+                self.error(mapping, f"{what}: a block is text, {{quote, by}} or {{points}}")
+            return None
         if not self.keys(mapping, f"{what} (a quote)", ("quote", "by")):
             return None
         text = self.at(mapping, "quote", self.paragraph, f"{what} quote")

@@ -158,8 +158,69 @@ def _yaml_error(text: str, error: Exception) -> Problem:
         # ahead of the events this module counts: same refusal, same words.
         return Problem(mark.line + 1, mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels")
     if mark is not None:
+        explained = _explain(text, error)
+        if explained is not None:
+            return explained
         return Problem(mark.line + 1, mark.column + 1, f"not valid YAML: {problem or error}")
     return Problem(1, 1, f"not valid YAML: {str(error).splitlines()[0] if str(error) else error}")
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 0-based line and column of `text` ('' past the end)."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        return ""
+    return lines[line][column : column + 1]
+
+
+def _explain(text: str, error: Exception) -> Problem | None:
+    """Say in an author's words what the parser's most common complaints mean.
+
+    libyaml reports an unclosed quote where the file ends and a tab as a
+    character that "cannot start any token"; an author needs to hear where
+    the quote or bracket opened, and that the character is a tab.
+    """
+    context = getattr(error, "context", None) or ""
+    problem = str(getattr(error, "problem", None) or "")
+    start = getattr(error, "context_mark", None)
+    stop = getattr(error, "problem_mark", None)
+    if stop is None:
+        return None
+    stop_at = f"line {stop.line + 1}, column {stop.column + 1}"
+    ended = (
+        "end of stream" in problem
+        or stop.index >= len(text.rstrip("\n"))
+        or (_char_at(text, stop.line, stop.column) == "")
+    )
+    if "tab" in problem or _char_at(text, stop.line, stop.column) == "\t":
+        return Problem(
+            stop.line + 1,
+            stop.column + 1,
+            "not valid YAML: a tab in the indentation (YAML indents with spaces only); "
+            "replace the tab with spaces",
+        )
+    if start is None:
+        return None
+    opened = f"line {start.line + 1}, column {start.column + 1}"
+    if "quoted scalar" in context:
+        quote = _char_at(text, start.line, start.column) or '"'
+        where = f"the file ended at {stop_at}" if ended else f"YAML gave up at {stop_at}"
+        return Problem(
+            start.line + 1,
+            start.column + 1,
+            f"not valid YAML: the quoted text opened with {quote} at {opened} is never closed "
+            f"({where}); add the closing {quote}",
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket, closer = ("[", "]") if "sequence" in context else ("{", "}")
+        where = f"the file ended at {stop_at}" if ended else f"at {stop_at}: {problem}"
+        return Problem(
+            start.line + 1,
+            start.column + 1,
+            f"not valid YAML: the {bracket} opened at {opened} is not closed where YAML "
+            f"expected ({where}); is a {closer} or a comma missing?",
+        )
+    return None
 
 
 def compose(text: str) -> tuple[Mapping, list[Problem]]:

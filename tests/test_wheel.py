@@ -80,3 +80,6 @@ def test_wheel_installs_and_lists_its_bundled_briefing(tmp_path: Path) -> None:
     assert "<style>/* The briefing web page" in page.stdout and "--accent:" in page.stdout
     version = run([venv / "bin" / "briefing", "--version"], cwd=elsewhere, env=env)
     assert version.stdout.startswith("briefing 0.")
+    shipped = run([venv / "bin" / "briefing", "schema"], cwd=elsewhere, env=env)
+    repo_schema = Path(__file__).parents[1] / "briefing" / "data" / "format-v1.schema.json"
+    assert shipped.stdout == repo_schema.read_text(encoding="utf-8")
