@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("briefing.cli", "check"),
     "list": ("briefing.cli", "list_"),
     "show": ("briefing.cli", "show"),
+    "serve": ("briefing.serve.command", "serve"),
 }
 
 DESCRIPTION = """\
@@ -37,6 +38,7 @@ commands:
   briefing check PATH...        validate briefing files or directories
   briefing list [PATH...]       list the library: id, date, title, counts, origin
   briefing show [ID|PATH]       print a whole briefing (text, markdown or json)
+  briefing serve [PATH...]      an SSH server that puts everyone who connects into the reader
 
 Run `briefing COMMAND --help` for a command's options.
 """
