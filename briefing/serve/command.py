@@ -167,7 +167,9 @@ def serve(argv: Sequence[str]) -> int:
     )  # fmt: skip
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s briefing serve: %(message)s")  # fmt: skip
-    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    logging.getLogger("asyncssh").setLevel(logging.INFO)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_quiet_asyncssh)
     from . import zygote
 
     pid, link = zygote.start(args.paths)  # before asyncssh and before any event loop
@@ -176,6 +178,13 @@ def serve(argv: Sequence[str]) -> int:
     finally:
         link.close()
         _reap(pid)
+
+
+def _quiet_asyncssh(record: logging.LogRecord) -> bool:
+    """Of asyncssh's messages keep warnings and its refusals (agent, X11, PTY denied)."""
+    if not record.name.startswith("asyncssh"):
+        return True
+    return record.levelno >= logging.WARNING or "request denied" in record.getMessage()
 
 
 def _reap(pid: int) -> None:

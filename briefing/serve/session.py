@@ -69,6 +69,7 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self.ended: str | None = None
         self.home: str | None = None
         self.logged = False
+        self.client_gone = False
         self._input = bytearray()
         self._reader_done = False
         self._kill_timer: asyncio.TimerHandle | None = None
@@ -174,6 +175,7 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.client_gone = True
         if self.ended is None:
             self.ended = "client closed" if exc is None else "connection lost"
         self.stop_reader()
@@ -192,8 +194,8 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         if not data:
             self._reader_gone()
             return
-        if self.ended is not None or self.chan is None:
-            return  # the client is gone; the reader is stopping: drop what it draws
+        if self.client_gone:
+            return  # the reader is stopping and nobody is there to see it
         self.bytes_out += len(data)
         self.chan.write(data)
         if self.chan.get_write_buffer_size() > self.hub.limits.max_backlog:
@@ -219,11 +221,16 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             os.close(self.master)
         self.master = -1
         status = self.status
+        notice = None
         if self.ended is None:
             self.ended = "quit" if status == 0 else f"reader ended ({_describe(status)})"
             if status != 0:
-                with contextlib.suppress(Exception):
-                    self.chan.write_stderr(b"\r\nbriefing: the reader stopped unexpectedly\r\n")
+                notice = "the reader stopped unexpectedly"
+        else:
+            notice = f"session closed: {self.ended}"
+        if notice and not self.client_gone:
+            with contextlib.suppress(Exception):
+                self.chan.write_stderr(f"\r\nbriefing: {notice}\r\n".encode())
         with contextlib.suppress(Exception):
             self.chan.exit(0 if status == 0 else 1)
         self.hub.session_closed(self)
