@@ -145,7 +145,7 @@ def test_exec_no_pty_and_subsystems_are_refused(
     assert message in done.stderr and done.stderr.count("briefing:") == 1, done.stderr
     assert not (home / "MARKER").exists()
     assert server.readers() == before, "no reader was started"
-    assert server.wait_log(f"refused 127.0.0.1"), server.log()
+    assert server.wait_log("refused 127.0.0.1"), server.log()
 
 
 @pytest.mark.parametrize("legacy", [False, True])
