@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncssh
 
 KEY_NAME = "ssh_host_ed25519_key"
+KEY_TYPES = ("ssh-", "ecdsa-", "sk-")
 
 
 def data_root() -> Path:
@@ -68,7 +69,9 @@ def authorized_keys(path: Path) -> set[bytes]:
         if not line or line.startswith("#"):
             continue
         fields = line.split()
-        candidates = [" ".join(fields[i:]) for i in range(min(len(fields), 3))]
+        # The key starts at its type name, after any options (which may hold spaces).
+        starts = [i for i, word in enumerate(fields) if i == 0 or word.startswith(KEY_TYPES)]
+        candidates = [" ".join(fields[i:]) for i in starts]
         for candidate in candidates:
             try:
                 keys.add(asyncssh.import_public_key(candidate).public_data)
