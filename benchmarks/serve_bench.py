@@ -9,9 +9,10 @@ Measured from the client side of the SSH connection, in one run:
   which is subtracted), for one session on an idle server, interleaved
   with a local `briefing` started in a pty and timed the same way;
 - with N sessions opened at once: connect-to-first-frame median and p95,
-  then every session presses keys (c/e: collapse and expand every section)
-  a few times at random moments; key-to-frame is key until the first byte
-  of the answer, median, p95 and the slowest;
+  then every session presses keys (c/e: collapse and expand every section,
+  a full relayout) about once a second at random moments; key-to-frame is
+  key until the first byte of the answer, median, p95 and the slowest;
+  then all sit idle for a few seconds: bytes sent and CPU used meanwhile;
 - memory: PSS of every reader (from /proc/PID/smaps_rollup, so pages shared
   copy-on-write with the zygote count once), the zygote's and the server's,
   against the RSS of a separate local `briefing` after its first frame.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import select
 import statistics
 import sys
@@ -41,6 +43,8 @@ from tests.servetools import BRIEFING, Served, children, make_key  # noqa: E402
 
 MARKER = b"Glossary"
 QUIET = 0.08
+PACE = random.Random(15)
+IDLE_SECONDS = 3.0
 KEY_BUDGET = 0.200
 """Every session must answer a key within this for a level to count as held."""
 
@@ -54,6 +58,18 @@ def pss_kib(pid: int) -> int:
         if line.startswith("Pss:"):
             return int(line.split()[1])
     return 0
+
+
+def cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _received(results: list[Session]) -> int:
+    return sum(len(r.capture.output) for r in results if r.capture is not None)
 
 
 def rss_kib(pid: int) -> int:
@@ -136,6 +152,7 @@ class Session:
     first: float | None = None
     keys: list[float] = field(default_factory=list)
     error: str | None = None
+    capture: Capture | None = None
 
 
 async def one_session(port: int, key: Any, presses: int, all_ready: asyncio.Event,
@@ -147,13 +164,14 @@ async def one_session(port: int, key: Any, presses: int, all_ready: asyncio.Even
             kbdint_auth=False, password_auth=False, gss_auth=False, agent_path=None,
         ) as conn:  # fmt: skip
             capture = Capture()
+            result.capture = capture
             chan, _ = await conn.create_session(
                 lambda: capture, term_type="xterm-256color", term_size=(100, 30), encoding=None
             )
             result.first = await capture.first_frame(120) - start
             await all_ready.wait()
             for press in range(presses):
-                await asyncio.sleep(0.2 + (hash((id(result), press)) % 300) / 1000)
+                await asyncio.sleep(PACE.uniform(0.5, 1.5))  # about a key a second each
                 capture.changed.clear()
                 sent = time.perf_counter()
                 size = len(capture.output)
@@ -187,6 +205,12 @@ async def level(server: Served, key: Any, count: int, presses: int) -> dict[str,
         await asyncio.sleep(0.05)
     readers = server.readers()
     zygote = children(server.process.pid)
+    everyone = [*readers, *zygote, server.process.pid]
+    await asyncio.sleep(1.0)  # the last answers finish drawing
+    received, ticks = _received(results), sum(cpu_ticks(pid) for pid in everyone)
+    await asyncio.sleep(IDLE_SECONDS)
+    idle_bytes = _received(results) - received
+    idle_cpu = (sum(cpu_ticks(pid) for pid in everyone) - ticks) / os.sysconf("SC_CLK_TCK")
     memory = {"readers": [pss_kib(pid) for pid in readers],
               "zygote": sum(pss_kib(pid) for pid in zygote),
               "server": pss_kib(server.process.pid)}  # fmt: skip
@@ -195,14 +219,15 @@ async def level(server: Served, key: Any, count: int, presses: int) -> dict[str,
     firsts = [r.first for r in results if r.first is not None]
     keys = [k for r in results for k in r.keys]
     return {"count": count, "firsts": firsts, "keys": keys, "memory": memory,
-            "errors": [r.error for r in results if r.error], "held": len(readers)}  # fmt: skip
+            "errors": [r.error for r in results if r.error], "held": len(readers),
+            "idle_bytes": idle_bytes, "idle_cpu": idle_cpu / IDLE_SECONDS}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny setting for CI")
     args = parser.parse_args()
-    levels = [2, 4] if args.quick else [10, 50, 200]
+    levels = [2, 4] if args.quick else [10, 20, 30, 50, 100, 200]
     repeats = 1 if args.quick else 5
     presses = 2 if args.quick else 5
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as folder:
@@ -239,8 +264,8 @@ def report(local_runs: list[tuple[float, int, int]], served_runs: list[float],
     print(f"| local `briefing` PSS (MiB) | {local_pss / 1024:.1f} |\n")
     print("| sessions | held | first frame median (s) | p95 (s) | key median (ms) "
           "| key p95 (ms) | slowest key (ms) | PSS/session (MiB) | zygote+server PSS (MiB) "
-          "| errors |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          f"| idle bytes ({IDLE_SECONDS:g} s) | idle CPU (cores) | errors |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     most = 0
     for result in results:
         firsts, keys, memory = result["firsts"], result["keys"], result["memory"]
@@ -255,7 +280,8 @@ def report(local_runs: list[tuple[float, int, int]], served_runs: list[float],
             f"{percentile(firsts, 0.95) if firsts else float('nan'):.3f} | "
             f"{statistics.median(keys) * 1000 if keys else float('nan'):.0f} | "
             f"{percentile(keys, 0.95) * 1000 if keys else float('nan'):.0f} | "
-            f"{slowest * 1000:.0f} | {per:.1f} | {fixed:.1f} | {len(result['errors'])} |"
+            f"{slowest * 1000:.0f} | {per:.1f} | {fixed:.1f} | {result['idle_bytes']} | "
+            f"{result['idle_cpu']:.2f} | {len(result['errors'])} |"
         )
         for error in sorted(set(result["errors"]))[:3]:
             print(f"|  | error: {error} |")
