@@ -174,3 +174,20 @@ def test_authorized_keys_make_a_private_server(home: Path) -> None:
             terminal.close()
     finally:
         assert server.stop() == 0
+
+
+def test_an_idle_session_is_closed_with_its_place_saved(home: Path) -> None:
+    server = Served(home, "--idle-timeout", "3")
+    key = make_key(home, "sleepy")
+    terminal = server.connect(key)
+    try:
+        _reading(terminal)
+        terminal.press("c")
+        assert terminal.wait_for(COLLAPSED_ONE), terminal.text()
+        assert terminal.wait_exit(timeout=20) is not None, "the idle session was closed"
+        assert "session closed: idle timeout" in terminal.output.decode(errors="replace")
+    finally:
+        terminal.close()
+        assert server.stop() == 0
+    assert json.loads(server.state_file(key).read_text())["open_sections"] == []
+    assert "ended: idle timeout" in server.log()
