@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import stat
 import subprocess
 from pathlib import Path
@@ -191,3 +192,31 @@ def test_an_idle_session_is_closed_with_its_place_saved(home: Path) -> None:
         assert server.stop() == 0
     assert json.loads(server.state_file(key).read_text())["open_sections"] == []
     assert "ended: idle timeout" in server.log()
+
+
+def test_sighup_reloads_the_library_for_new_sessions(home: Path) -> None:
+    library = home / "news"
+    library.mkdir()
+    server = Served(home, str(library))
+    key = make_key(home, "reader")
+    try:
+        bundled = Path(__file__).resolve().parents[1] / "content" / "iran-pakistan-2024-01.yaml"
+        text = bundled.read_text(encoding="utf-8")
+        text = text.replace("id: iran-pakistan-2024-01", "id: a-later-story", 1)
+        text = text.replace(
+            "title: Iran and Pakistan trade strikes over a restive border",
+            "title: A later story arrives",
+            1,
+        )
+        (library / "later.yaml").write_text(text.replace("date: 2024-01-19", "date: 2025-02-01", 1))
+        server.process.send_signal(signal.SIGHUP)
+        assert server.wait_log("library reloaded: 2 briefings"), server.log()
+        terminal = server.connect(key)
+        try:
+            assert terminal.wait_for("A later story arrives", timeout=30), terminal.text()
+            terminal.press("q")
+            assert terminal.wait_exit(timeout=15) == 0
+        finally:
+            terminal.close()
+    finally:
+        assert server.stop() == 0

@@ -215,6 +215,9 @@ def test_kill_9_of_one_reader_ends_that_session_only(server: Served, home: Path)
         try:
             _reading(second)
             (victim,) = set(server.readers()) - set(readers)
+            limits = Path(f"/proc/{victim}/limits").read_text()
+            address_space = next(x for x in limits.splitlines() if "address space" in x)
+            assert str(1024 * 1024 * 1024) in address_space, "RLIMIT_AS is set"
             os.kill(victim, signal.SIGKILL)
             assert second.wait_exit(timeout=10) is not None, "that client sees the end"
             assert "stopped unexpectedly" in second.text(), second.text()
