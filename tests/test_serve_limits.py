@@ -220,3 +220,40 @@ def test_sighup_reloads_the_library_for_new_sessions(home: Path) -> None:
             terminal.close()
     finally:
         assert server.stop() == 0
+
+
+async def _env_flood(port: int, key: Path, count: int, size: int) -> bytes:
+    import asyncssh
+
+    async with asyncssh.connect(
+        "127.0.0.1", port, username="reader", client_keys=[str(key)], known_hosts=None,
+        kbdint_auth=False, password_auth=False, gss_auth=False,
+    ) as conn:  # fmt: skip
+        env = {f"FLOOD{n}": "x" * size for n in range(count)}
+        env["LANG"] = "C.UTF-8"
+        chan, session = await conn.create_session(
+            asyncssh.SSHClientSession, term_type="xterm", term_size=(80, 24), encoding=None,
+            env=env,
+        )  # fmt: skip
+        await asyncio.sleep(3)
+        chan.close()
+        return b""
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_a_flood_of_environment_variables_does_not_grow_the_server(home: Path) -> None:
+    server = Served(home)
+    key = make_key(home, "key")
+    try:
+        before = _rss_kib(server.process.pid)
+        asyncio.run(_env_flood(server.port, key, count=3000, size=20000))  # 60 MB sent
+        grown = _rss_kib(server.process.pid) - before
+        assert grown < 30_000, f"the server grew by {grown} KiB with the client's variables"
+    finally:
+        assert server.stop() == 0

@@ -25,6 +25,7 @@ from typing import Any
 import asyncssh
 
 from . import zygote
+from .channel import bounded_channel
 from .limits import Admission, Limits
 from .session import ReaderSession
 
@@ -98,10 +99,13 @@ class ReaderServer(asyncssh.SSHServer):
             self.connection.fingerprint = self._key.get_fingerprint("sha256")
         self.hub.admission.authenticated()
 
-    def session_requested(self) -> ReaderSession:
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self._conn = conn
+
+    def session_requested(self) -> tuple[asyncssh.SSHServerChannel[bytes], ReaderSession]:
         session = ReaderSession(self.hub, self.connection)
         self.connection.sessions.append(session)
-        return session
+        return bounded_channel(self._conn), session
 
     def connection_requested(self, dest_host: str, dest_port: int, orig_host: str,
                              orig_port: int) -> bool:  # fmt: skip
