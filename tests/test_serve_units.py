@@ -148,3 +148,17 @@ def test_authorized_keys_reads_openssh_lines(tmp_path: Path) -> None:
     listed.write_text("not a key\n")
     with pytest.raises(ValueError, match=":1: not a public key"):
         authorized_keys(listed)
+
+
+@needs_asyncssh
+def test_the_server_side_never_imports_the_ui(tmp_path: Path) -> None:
+    from tests.test_model_no_textual import UI, loaded_modules
+
+    modules = loaded_modules(
+        "import briefing.serve.command, briefing.serve.hub, briefing.serve.session\n"
+        "import briefing.serve.limits, briefing.serve.hostkey, briefing.serve.zygote\n"
+        "import briefing.serve.channel",
+        tmp_path,
+    )
+    assert "asyncssh" in modules  # the probe really ran
+    assert not modules & set(UI), modules & set(UI)
