@@ -257,3 +257,19 @@ def test_a_flood_of_environment_variables_does_not_grow_the_server(home: Path) -
         assert grown < 30_000, f"the server grew by {grown} KiB with the client's variables"
     finally:
         assert server.stop() == 0
+
+
+def test_the_server_notices_a_changed_library_by_itself(home: Path) -> None:
+    library = home / "news"
+    library.mkdir()
+    server = Served(home, "--watch", "0.5", str(library))
+    try:
+        bundled = Path(__file__).resolve().parents[1] / "content" / "iran-pakistan-2024-01.yaml"
+        text = bundled.read_text(encoding="utf-8").replace(
+            "id: iran-pakistan-2024-01", "id: another-story", 1
+        )
+        (library / "another.yaml").write_text(text)
+        assert server.wait_log("the library changed"), server.log()
+        assert server.wait_log("library reloaded: 2 briefings"), server.log()
+    finally:
+        assert server.stop() == 0

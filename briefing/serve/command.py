@@ -133,6 +133,13 @@ def _parser() -> argparse.ArgumentParser:
         f"(default: {defaults.max_backlog})",
     )
     add(
+        "--watch",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="look for changed briefings this often; 0: only on SIGHUP (default: 5)",
+    )
+    add(
         "--grace",
         type=float,
         default=defaults.grace,
@@ -154,7 +161,7 @@ def serve(argv: Sequence[str]) -> int:
             return 2
     numbers = (args.max_sessions, args.max_per_address, args.burst, args.max_startups,
                args.max_memory, args.max_backlog)  # fmt: skip
-    if min(numbers) < 1 or min(args.rate, args.login_timeout, args.idle_timeout,
+    if args.watch < 0 or min(numbers) < 1 or min(args.rate, args.login_timeout, args.idle_timeout,
                                args.max_session, args.grace) <= 0:  # fmt: skip
         print("briefing serve: limits must be positive", file=sys.stderr)
         return 2
@@ -232,6 +239,10 @@ async def _main(args: argparse.Namespace, limits: Limits, pid: int, link: socket
     log.info("listening on %s port %d, %d briefings, host key %s", host, port, briefings,
              key.get_fingerprint("sha256"))  # fmt: skip
     tasks = [loop.create_task(hub.accept(listener)), loop.create_task(hub.housekeeping())]
+    if args.watch > 0:
+        from .watch import watch_library
+
+        tasks.append(loop.create_task(watch_library(args.paths, args.watch, hub.library_changed)))
     await hub.stopping.wait()
     for task in tasks:
         task.cancel()

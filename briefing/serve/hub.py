@@ -169,6 +169,10 @@ class Hub:
         log.info("SIGHUP: reloading the library")
         zygote.send(self.zygote, {"op": "reload"})
 
+    def library_changed(self) -> None:
+        log.info("the library changed: reloading it")
+        zygote.send(self.zygote, {"op": "reload"})
+
     def on_zygote(self) -> None:
         while True:
             try:
