@@ -230,3 +230,41 @@ def test_kill_9_of_one_reader_ends_that_session_only(server: Served, home: Path)
     finally:
         first.close()
     assert server.wait_log("reader ended (signal 9)"), server.log()
+
+
+def test_the_none_method_and_remote_forwarding_are_refused(server: Served, home: Path) -> None:
+    key = make_key(home, "carol")
+    argv = server.ssh_argv(key, "-o", "PreferredAuthentications=none")
+    done = server.run([*argv, "true"])
+    assert done.returncode == 255 and "Permission denied" in done.stderr, done.stderr
+    argv = server.ssh_argv(key, "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9", "-N")
+    done = server.run(argv)
+    assert done.returncode == 255 and "forwarding failed" in done.stderr, done.stderr
+    assert server.wait_log("remote port forwarding (-R)"), server.log()
+
+
+def test_ctrl_z_does_not_suspend_a_served_reader(server: Served, home: Path) -> None:
+    terminal = server.connect(make_key(home, "gina"))
+    try:
+        _reading(terminal)
+        terminal.write(b"\x1a")
+        assert terminal.wait_for("Suspending is off"), terminal.text()
+        terminal.press("c")
+        assert terminal.wait_for("\u25b6 1. Background"), "still reading"
+        terminal.press("q")
+        assert terminal.wait_exit(timeout=15) == 0
+    finally:
+        terminal.close()
+
+
+def test_a_silent_connection_is_dropped_at_the_login_timeout(home: Path) -> None:
+    quick = Served(home, "--login-timeout", "1")
+    try:
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", quick.port), timeout=10) as client:
+            assert client.recv(64).startswith(b"SSH-2.0-")
+            while client.recv(4096):
+                pass
+        assert time.monotonic() - started < 8, "closed by the login timeout"
+    finally:
+        assert quick.stop() == 0
