@@ -180,6 +180,7 @@ def serve(argv: Sequence[str]) -> int:
     from . import zygote
 
     pid, link = zygote.start(args.paths)  # before asyncssh and before any event loop
+    _more_file_descriptors()
     try:
         return asyncio.run(_main(args, limits, pid, link))
     finally:
@@ -192,6 +193,16 @@ def _quiet_asyncssh(record: logging.LogRecord) -> bool:
     if not record.name.startswith("asyncssh"):
         return True
     return record.levelno >= logging.WARNING or "request denied" in record.getMessage()
+
+
+def _more_file_descriptors() -> None:
+    """Two descriptors per session (socket and pty): raise the soft limit to the hard one."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def _reap(pid: int) -> None:

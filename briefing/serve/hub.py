@@ -215,7 +215,12 @@ class Hub:
     async def accept(self, listener: socket.socket) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            sock, peer = await loop.sock_accept(listener)
+            try:
+                sock, peer = await loop.sock_accept(listener)
+            except OSError as error:  # out of file descriptors, say: keep serving the rest
+                log.error("accept failed: %s", error.strerror or error)
+                await asyncio.sleep(0.5)
+                continue
             address, port = str(peer[0]), int(peer[1])
             reason = self.admission.admit(address)
             if reason is not None:

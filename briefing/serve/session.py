@@ -109,7 +109,16 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self.chan.exit(1)
             return
         self.connection.has_reader = True
-        self._start_reader()
+        try:
+            self._start_reader()
+        except OSError as error:
+            self.hub.log_refusal(self.connection, f"could not start a reader: {error}")
+            self.ended = "refused"
+            if self.master >= 0:
+                os.close(self.master)
+                self.master = -1
+            self.chan.write_stderr(b"briefing: the server could not start a reader; sorry\r\n")
+            self.chan.exit(1)
 
     def _start_reader(self) -> None:
         master, slave = os.openpty()
