@@ -222,14 +222,14 @@ def test_sighup_reloads_the_library_for_new_sessions(home: Path) -> None:
         assert server.stop() == 0
 
 
-async def _env_flood(port: int, key: Path, count: int, size: int) -> bytes:
+async def _env_flood(port: int, key: Path, count: int, size: int) -> None:
     import asyncssh
 
     async with asyncssh.connect(
         "127.0.0.1", port, username="reader", client_keys=[str(key)], known_hosts=None,
         kbdint_auth=False, password_auth=False, gss_auth=False,
     ) as conn:  # fmt: skip
-        env = {f"FLOOD{n}": "x" * size for n in range(count)}
+        env: dict[str | bytes, str | bytes] = {f"FLOOD{n}": "x" * size for n in range(count)}
         env["LANG"] = "C.UTF-8"
         chan, session = await conn.create_session(
             asyncssh.SSHClientSession, term_type="xterm", term_size=(80, 24), encoding=None,
@@ -237,7 +237,6 @@ async def _env_flood(port: int, key: Path, count: int, size: int) -> bytes:
         )  # fmt: skip
         await asyncio.sleep(3)
         chan.close()
-        return b""
 
 
 def _rss_kib(pid: int) -> int:
