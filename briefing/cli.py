@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("briefing.cli", "show"),
     "schema": ("briefing.format_schema", "main"),
     "new": ("briefing.skeleton", "main"),
+    "serve": ("briefing.serve.command", "serve"),
 }
 
 DESCRIPTION = """\
@@ -42,6 +43,7 @@ commands:
   briefing new ID               start a briefing from a commented skeleton
   briefing schema               print the format's JSON Schema (for editors)
   briefing export DIR           write the library as web pages with an index (or other formats)
+  briefing serve [PATH...]      an SSH server that puts everyone who connects into the reader
 
 Run `briefing COMMAND --help` for a command's options.
 """

@@ -1,0 +1,220 @@
+"""The warm zygote: one single-threaded process that forks a reader per session.
+
+Started by the server before it imports asyncssh or starts its event loop,
+it imports Textual, the app and the loader once, loads the library once,
+freezes the garbage collector's view of all that (so children do not dirty
+the shared pages by scanning them), and then waits. For each session the
+server sends the slave side of a fresh pty over a Unix socket (SCM_RIGHTS)
+with the few settings the reader may have; the zygote forks a child that
+makes the pty its controlling terminal and runs the reader on it. A crash,
+a hang or a kill -9 in a child ends that session only.
+
+Messages are JSON on a SOCK_SEQPACKET socket, so each is whole and an fd
+travels with the message that names it:
+
+    server -> zygote  {"op": "spawn", "id": N, "env": {...}, "home": PATH,
+                       "anonymous": BOOL, "memory": BYTES} + one fd
+                      {"op": "reload"}
+    zygote -> server  {"op": "spawned", "id": N, "pid": PID}
+                      {"op": "exited", "pid": PID, "status": CODE}
+                      {"op": "reloaded", "briefings": COUNT}
+                      {"op": "ready", "briefings": COUNT}  (once, when warm)
+"""
+
+from __future__ import annotations
+
+import array
+import contextlib
+import fcntl
+import gc
+import json
+import os
+import resource
+import select
+import signal
+import socket
+import sys
+import termios
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+MAX_MESSAGE = 16384
+READER_ENV = ("TERM", "LANG", "COLORTERM", "NO_COLOR")
+"""The only client variables a reader ever sees."""
+
+
+def send(sock: socket.socket, message: dict[str, Any], fds: Sequence[int] = ()) -> None:
+    data = json.dumps(message).encode("utf-8")
+    ancillary = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))] if fds else []
+    sock.sendmsg([data], ancillary)
+
+
+def receive(sock: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
+    """One message and the fds that came with it; (None, []) when the peer is gone."""
+    fds = array.array("i")
+    data, ancillary, _flags, _address = sock.recvmsg(
+        MAX_MESSAGE, socket.CMSG_SPACE(4 * fds.itemsize)
+    )
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+    if not data:
+        for fd in fds:
+            os.close(fd)
+        return None, []
+    message = json.loads(data.decode("utf-8"))
+    return (message if isinstance(message, dict) else None), list(fds)
+
+
+def start(paths: Sequence[str]) -> tuple[int, socket.socket]:
+    """Fork the zygote; the server keeps the returned socket (pid, socket)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:  # the zygote: never returns into the server's code
+        code = 1
+        try:
+            ours.close()
+            code = _serve(theirs, list(paths))
+        except BaseException:  # noqa: BLE001 - report, then leave without unwinding
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stderr.flush()
+            os._exit(code)
+    theirs.close()
+    return pid, ours
+
+
+def _warm_up() -> None:
+    """Import what every reader needs, so each fork starts warm."""
+    from ..terminal import configure
+
+    configure()  # Textual reads its constants once, at import
+    import textual.app  # noqa: F401
+
+    from .. import app, driver  # noqa: F401
+    from . import reader  # noqa: F401
+
+    reader.warm()
+
+
+def _serve(sock: socket.socket, paths: list[str]) -> int:
+    # The server decides when readers stop; a terminal's signals are not ours.
+    for signum in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGTSTP):
+        signal.signal(signum, signal.SIG_IGN)
+    _warm_up()
+    from ..library import Library, discover
+
+    library: Library = discover(paths)
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda _signum, _frame: None)
+    gc.collect()
+    gc.freeze()
+    send(sock, {"op": "ready", "briefings": len(library.found)})
+    while True:
+        try:
+            ready, _, _ = select.select([sock.fileno(), wake_read], [], [])
+        except InterruptedError:
+            continue
+        if wake_read in ready:
+            os.read(wake_read, 512)
+            _reap(sock)
+        if sock.fileno() not in ready:
+            continue
+        message, fds = receive(sock)
+        if message is None:
+            return 0
+        if message.get("op") == "spawn" and len(fds) == 1:
+            pid = os.fork()
+            if pid == 0:
+                os.close(wake_read)
+                os.close(wake_write)
+                sock.close()
+                _become_reader(fds[0], message, library)
+            os.close(fds[0])
+            send(sock, {"op": "spawned", "id": message.get("id"), "pid": pid})
+        elif message.get("op") == "reload":
+            library = discover(paths)
+            send(sock, {"op": "reloaded", "briefings": len(library.found)})
+        else:
+            for fd in fds:
+                os.close(fd)
+
+
+def _reap(sock: socket.socket) -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        send(sock, {"op": "exited", "pid": pid, "status": os.waitstatus_to_exitcode(status)})
+
+
+def _become_reader(slave: int, request: dict[str, Any], library: Any) -> NoReturn:
+    """In the forked child: take the pty as the controlling terminal and read."""
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1)
+        for signum in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(signum, signal.SIG_DFL)
+        os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+        for target in (0, 1, 2):
+            os.dup2(slave, target)
+        if slave > 2:
+            os.close(slave)
+        _fresh_standard_streams()
+        _reader_environment(request)
+        memory = request.get("memory")
+        if isinstance(memory, int) and memory > 0:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        from .reader import run_session
+
+        code = run_session(library, anonymous=request.get("anonymous") is not False)
+    except BaseException as error:  # noqa: BLE001 - one line on the reader's terminal
+        with contextlib.suppress(Exception):
+            from ..cleaning import plain_line
+
+            reason = plain_line(f"{type(error).__name__}: {error}")[:200]
+            os.write(2, f"\r\nbriefing: the reader failed: {reason}\r\n".encode())
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+
+
+def _fresh_standard_streams() -> None:
+    """Text streams on the pty: the inherited ones describe the zygote's files."""
+    streams = ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w"))
+    for fd, name, mode in streams:
+        stream = open(fd, mode, encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)
+
+
+def _reader_environment(request: dict[str, Any]) -> None:
+    """A clean environment: the server's basics, the client's few allowed names, own folders."""
+    keep = {name: os.environ[name] for name in ("PATH", "TZ") if name in os.environ}
+    os.environ.clear()
+    os.environ.update(keep)
+    env = request.get("env")
+    if isinstance(env, dict):
+        for name in READER_ENV:
+            value = env.get(name)
+            if isinstance(value, str):
+                os.environ[name] = value
+    os.environ["BRIEFING_SERVED"] = "1"
+    home = request.get("home")
+    if not isinstance(home, str) or not os.path.isabs(home):
+        raise ValueError("no home for the reader")
+    os.environ["HOME"] = home
+    for name, sub in (("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config"),
+                      ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache")):  # fmt: skip
+        os.environ[name] = os.path.join(home, sub)
