@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .cleaning import plain_line
-from .library import Found, Library, briefing_files, discover
+from .library import Found, Library, discover, identity, reach
 from .loader import BriefingError, Diagnostic, load_path
 
 #: Every subcommand: name -> (module, function). Modules are imported only when
@@ -60,12 +60,12 @@ exit status: 0 success, 1 a briefing was refused, 2 usage error.
 
 
 def _reader_parser() -> argparse.ArgumentParser:
-    from .library import user_dir
+    from .library import user_dir_shown
 
     parser = argparse.ArgumentParser(
         prog="briefing",
         description=DESCRIPTION,
-        epilog=EPILOG.format(sep=os.pathsep, user=user_dir()),
+        epilog=EPILOG.format(sep=os.pathsep, user=user_dir_shown()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="a briefing file or folder")
@@ -126,8 +126,26 @@ def _show_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format", choices=("text", "markdown", "json"), default="text", help="default: text"
     )
-    parser.add_argument("--width", type=int, help="wrap text at this width")
+    parser.add_argument(
+        "--width", type=_width, help=f"wrap text at this width ({MIN_WIDTH} to {MAX_WIDTH})"
+    )
     return parser
+
+
+MIN_WIDTH, MAX_WIDTH = 20, 1000
+
+
+def _width(text: str) -> int:
+    """`--width`: a whole number in range; 0 used to mean 80 without a word."""
+    try:
+        width = int(text)
+    except ValueError:
+        width = 0
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from {MIN_WIDTH} to {MAX_WIDTH}, not {plain_line(text)!r}"
+        )
+    return width
 
 
 def report(diagnostics: Sequence[Diagnostic], *, quiet: bool = False) -> None:
@@ -162,14 +180,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def check(argv: Sequence[str]) -> int:
     args = _check_parser().parse_args(argv)
-    missing = [path for path in args.paths if not Path(path).exists()]
+    seen: set[tuple[int, int]] = set()
+    reached = [reach(Path(path), seen) for path in args.paths]
+    missing = [path for path, found in zip(args.paths, reached, strict=True) if found.missing]
     for path in missing:
         print(f"briefing check: {plain_line(path)}: no such file or directory", file=sys.stderr)
     if missing:
         return 2
     refused = loaded = 0
-    for path in args.paths:
-        for file in briefing_files(Path(path)):
+    for found in reached:
+        if found.problem is not None:
+            refused += 1
+            report([found.problem])
+        for file in found.files:
             try:
                 result = load_path(file)
             except BriefingError as error:
@@ -236,16 +259,16 @@ def _print_table(rows: Sequence[Found], out: TextIO) -> None:
 
 
 def _is_path(target: str) -> bool:
-    return Path(target).exists() or target.endswith((".yaml", ".yml"))
+    return identity(Path(target)) is not None or target.endswith((".yaml", ".yml"))
 
 
 def _pick(target: str | None, library: Library) -> Found | None:
     """A path, an id, or (with no target) the newest briefing in the library."""
     if target is not None and _is_path(target):
-        files = briefing_files(Path(target))
-        wanted = {file.resolve() for file in files}
+        # The same real files, compared by device and inode: resolve() raises on a symlink loop.
+        wanted = {identity(file) for file in reach(Path(target)).files} - {None}
         chosen = [
-            f for f in library.found if f.briefing.path and f.briefing.path.resolve() in wanted
+            f for f in library.found if f.briefing.path and identity(f.briefing.path) in wanted
         ]
         if not chosen:
             return None
@@ -294,7 +317,7 @@ def print_briefing(found: Found, fmt: str, out: TextIO, *, width: int | None = N
 def read(argv: Sequence[str]) -> int:
     args = _reader_parser().parse_args(argv)
     for path in args.paths:
-        if not Path(path).exists():
+        if reach(Path(path)).missing:
             print(f"briefing: {plain_line(path)}: no such file or directory", file=sys.stderr)
             return 2
     library = _library(args.paths)

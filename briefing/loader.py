@@ -61,7 +61,7 @@ def display_path(path: str | os.PathLike[str]) -> str:
         relative = os.path.relpath(text)
         if not relative.startswith(".."):
             text = relative
-    except ValueError:
+    except (ValueError, OSError):  # OSError: the working directory was removed
         pass
     return plain_line(text)
 
