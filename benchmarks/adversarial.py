@@ -62,9 +62,7 @@ def _runs(word: str, count: int, per_paragraph: int = 40_000) -> list[str]:
 def shared_first_word(scale: float) -> str:
     """1,000 entries x 200 aliases "a ..." over 10,000 x "a" (was 256 s)."""
     entries = max(1, int(1000 * scale))
-    built = [
-        _entry(n, f"a {n}", [f"a {n} {k}" for k in range(199)]) for n in range(entries)
-    ]
+    built = [_entry(n, f"a {n}", [f"a {n} {k}" for k in range(199)]) for n in range(entries)]
     return _document(_runs("a", int(10_000 * scale)), built)
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing import library
 from briefing.library import discover
+from briefing.loader import load_path
 
 BRIEFING = shutil.which("briefing", path=str(Path(sys.executable).parent))
 SETPRIV = shutil.which("setpriv")
@@ -170,13 +170,12 @@ def test_each_real_file_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyP
         briefing_file(folder, f"s{number}.yaml", f"story-{number}")
     (tmp_path / "alias").symlink_to(folder)
     loads: list[Path] = []
-    real_load = library.load_path
 
     def counting(path: Path) -> object:
         loads.append(path)
-        return real_load(path)
+        return load_path(path)
 
-    monkeypatch.setattr(library, "load_path", counting)
+    monkeypatch.setattr("briefing.library.load_path", counting)
     also = [str(tmp_path / "alias"), f"{folder}/", str(folder / ".." / "news")]
     environ = {"BRIEFING_PATH": os.pathsep.join([*also, str(folder / "s3.yaml")])}
     found = discover([str(folder)], environ)
