@@ -15,10 +15,11 @@ import sys
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 
-MAX_COLUMNS = 1000
-MAX_LINES = 500
-"""The largest window drawn, whatever the pty, `stty`, LINES/COLUMNS or a client claim:
-a claimed 15000x15000 window drove Textual to several GB for ~45 s."""
+MAX_COLUMNS = 600
+MAX_LINES = 200
+"""The largest window drawn, whatever the pty, `stty`, LINES/COLUMNS or a client claim
+(a 4K screen at a small font is about 550x130). A claimed 15000x15000 window drove
+Textual to several GB for ~45 s; even 1000x500 took seconds per full frame here."""
 
 DUMB_TERMS = ("", "dumb", "unknown")
 COLOR_CHOICES = ("auto", "truecolor", "256", "16", "none")
