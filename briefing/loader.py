@@ -73,10 +73,14 @@ def read_file(path: Path) -> bytes:
     writer forever, which would hang `check`, `list` and the reader.
     """
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with open(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+    try:
+        # fstat before open(): open() of a folder's descriptor raises and leaks it.
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError("not a regular file")
-        return handle.read(MAX_BYTES + 1)
+        with open(descriptor, "rb", closefd=False) as handle:
+            return handle.read(MAX_BYTES + 1)
+    finally:
+        os.close(descriptor)
 
 
 def load_path(path: str | os.PathLike[str]) -> Loaded:

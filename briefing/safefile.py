@@ -47,13 +47,15 @@ def read_bounded(path: Path, limit: int) -> bytes:
         raise
     except OSError as error:
         raise Unusable(error.strerror or str(error)) from None
-    with open(descriptor, "rb") as handle:
-        try:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                raise Unusable("not a regular file")
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise Unusable("not a regular file")
+        with open(descriptor, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
-        except OSError as error:
-            raise Unusable(error.strerror or str(error)) from None
+    except OSError as error:
+        raise Unusable(error.strerror or str(error)) from None
+    finally:
+        os.close(descriptor)
     if len(data) > limit:
         raise Unusable(f"larger than {limit:,} bytes")
     return data
