@@ -9,6 +9,7 @@ every string is safe for a terminal and whose mentions are already computed.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import stat
@@ -75,7 +76,10 @@ def read_file(path: Path) -> bytes:
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         # fstat before open(): open() of a folder's descriptor raises and leaks it.
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
             raise OSError("not a regular file")
         with open(descriptor, "rb", closefd=False) as handle:
             return handle.read(MAX_BYTES + 1)
