@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .cleaning import plain_line
 from .cli import missing_folder_warnings
-from .library import briefing_files, sources
+from .library import reach, sources
 from .loader import BriefingError, Diagnostic, display_path, load_bytes, read_file
 
 
@@ -49,16 +49,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _files(paths: Sequence[str]) -> Iterator[tuple[Path, str]]:
-    if paths:
-        for path in paths:
-            for file in briefing_files(Path(path)):
-                yield file, "command line"
-        return
-    for place, origin in sources(()):
-        if place.is_dir() or place.is_file():
-            for file in briefing_files(place):
-                yield file, origin
+def _files(paths: Sequence[str]) -> Iterator[tuple[Path | Diagnostic, str]]:
+    """Each file to check with its origin, or the one line saying why a path gave none.
+
+    Every path goes through `library.reach`, so an unreadable folder or a symlink
+    loop is one line and the rest is still checked, and each real file once.
+    """
+    seen: set[tuple[int, int]] = set()
+    places = [(Path(path), "command line") for path in paths] if paths else list(sources(()))
+    for place, origin in places:
+        reached = reach(place, seen)
+        if reached.problem is not None:
+            yield reached.problem, origin
+        for file in reached.files:
+            yield file, origin
 
 
 def _check_file(file: Path, strict: bool) -> tuple[str | None, list[Diagnostic]]:
@@ -87,7 +91,7 @@ def _check_file(file: Path, strict: bool) -> tuple[str | None, list[Diagnostic]]
 
 def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
-    missing = [path for path in args.paths if not Path(path).exists()]
+    missing = [path for path in args.paths if reach(Path(path)).missing]
     for path in missing:
         print(f"briefing check: {plain_line(path)}: no such file or directory", file=sys.stderr)
     if missing:
@@ -101,8 +105,12 @@ def main(argv: Sequence[str]) -> int:
         warnings += 1
         if emit and not args.quiet:
             print(line, file=sys.stderr)
-    for file, origin in _files(args.paths):
-        briefing_id, diagnostics = _check_file(file, args.strict)
+    for place, origin in _files(args.paths):
+        if isinstance(place, Diagnostic):
+            file, briefing_id, diagnostics = Path(place.path), None, [place]
+        else:
+            file = place
+            briefing_id, diagnostics = _check_file(file, args.strict)
         if briefing_id is not None:
             first = seen.setdefault(briefing_id, display_path(file))
             if first != display_path(file):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .cleaning import plain_line
-from .library import Found, Library, briefing_files, discover
+from .library import Found, Library, discover, identity, reach
 from .loader import Diagnostic
 
 #: Every subcommand: name -> (module, function). Modules are imported only when
@@ -69,12 +69,12 @@ exit status: 0 success, 1 a briefing was refused, 2 usage error.
 
 
 def _reader_parser() -> argparse.ArgumentParser:
-    from .library import user_dir
+    from .library import user_dir_shown
 
     parser = argparse.ArgumentParser(
         prog="briefing",
         description=DESCRIPTION,
-        epilog=EPILOG.format(sep=os.pathsep, user=user_dir()),
+        epilog=EPILOG.format(sep=os.pathsep, user=user_dir_shown()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -121,8 +121,26 @@ def _show_parser() -> argparse.ArgumentParser:
         default="text",
         help="default: text",
     )
-    parser.add_argument("--width", type=int, help="wrap text at this width")
+    parser.add_argument(
+        "--width", type=_width, help=f"wrap text at this width ({MIN_WIDTH} to {MAX_WIDTH})"
+    )
     return parser
+
+
+MIN_WIDTH, MAX_WIDTH = 20, 1000
+
+
+def _width(text: str) -> int:
+    """`--width`: a whole number in range; 0 used to mean 80 without a word."""
+    try:
+        width = int(text)
+    except ValueError:
+        width = 0
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from {MIN_WIDTH} to {MAX_WIDTH}, not {plain_line(text)!r}"
+        )
+    return width
 
 
 def report(diagnostics: Sequence[Diagnostic], *, quiet: bool = False) -> None:
@@ -159,7 +177,7 @@ def missing_folder_warnings() -> list[str]:
     """One line per BRIEFING_PATH folder that does not exist (a typo hides a whole folder)."""
     lines = []
     for part in os.environ.get("BRIEFING_PATH", "").split(os.pathsep):
-        if part.strip() and not Path(part).expanduser().exists():
+        if part.strip() and reach(Path(part)).missing:
             shown = plain_line(part)
             lines.append(f"briefing: warning: BRIEFING_PATH folder {shown} does not exist")
     return lines
@@ -174,7 +192,7 @@ def _library(paths: Sequence[str]) -> Library:
 
 
 def _is_path(target: str) -> bool:
-    return Path(target).exists() or _looks_like_path(target)
+    return identity(Path(target)) is not None or _looks_like_path(target)
 
 
 def _looks_like_path(word: str) -> bool:
@@ -206,10 +224,10 @@ def _unknown_word(word: str, library: Library) -> None:
 def _pick(target: str | None, library: Library) -> Found | None:
     """A path, an id, or (with no target) the newest briefing in the library."""
     if target is not None and _is_path(target):
-        files = briefing_files(Path(target))
-        wanted = {file.resolve() for file in files}
+        # The same real files, compared by device and inode: resolve() raises on a symlink loop.
+        wanted = {identity(file) for file in reach(Path(target)).files} - {None}
         chosen = [
-            f for f in library.found if f.briefing.path and f.briefing.path.resolve() in wanted
+            f for f in library.found if f.briefing.path and identity(f.briefing.path) in wanted
         ]
         if not chosen:
             return None
@@ -234,7 +252,7 @@ def _pick(target: str | None, library: Library) -> Found | None:
 def show(argv: Sequence[str]) -> int:
     args = _show_parser().parse_args(argv)
     target = args.target
-    if target is not None and _looks_like_path(target) and not Path(target).exists():
+    if target is not None and _looks_like_path(target) and reach(Path(target)).missing:
         print(f"briefing show: {plain_line(target)}: no such file", file=sys.stderr)
         return 2
     paths = [args.target] if args.target is not None and _is_path(args.target) else []
@@ -269,7 +287,7 @@ def print_briefing(found: Found, fmt: str, out: TextIO, *, width: int | None = N
 def read(argv: Sequence[str]) -> int:
     args = _reader_parser().parse_args(argv)
     # A word is a command (main() took those), then an existing path, then an id.
-    words = [path for path in args.paths if not Path(path).exists()]
+    words = [path for path in args.paths if reach(Path(path)).missing]
     for word in words:
         if _looks_like_path(word):
             print(f"briefing: {plain_line(word)}: no such file or directory", file=sys.stderr)

@@ -48,14 +48,14 @@ def _parser() -> argparse.ArgumentParser:
 def export(argv: Sequence[str]) -> int:
     """Run `briefing export`."""
     from .cli import report
-    from .library import discover
+    from .library import discover, reach
 
     args = _parser().parse_args(argv)
     folder = Path(args.folder)
     if folder.exists() and not folder.is_dir():
         print(f"briefing export: {plain_line(args.folder)}: not a directory", file=sys.stderr)
         return 2
-    missing = [path for path in args.paths if not Path(path).exists()]
+    missing = [path for path in args.paths if reach(Path(path)).missing]
     for path in missing:
         print(f"briefing export: {plain_line(path)}: no such file or directory", file=sys.stderr)
     if missing:

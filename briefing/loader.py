@@ -9,6 +9,7 @@ every string is safe for a terminal and whose mentions are already computed.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import stat
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cleaning import plain_line
+from .mentions import MAX_MENTIONS
 from .model import Briefing
 from .schema import SchemaReader
 from .yamlsafe import MAX_BYTES, Problem, YamlRefused, compose, decode
@@ -60,7 +62,7 @@ def display_path(path: str | os.PathLike[str]) -> str:
         relative = os.path.relpath(text)
         if not relative.startswith(".."):
             text = relative
-    except ValueError:
+    except (ValueError, OSError):  # OSError: the working directory was removed
         pass
     return plain_line(text)
 
@@ -72,10 +74,17 @@ def read_file(path: Path) -> bytes:
     writer forever, which would hang `check`, `list` and the reader.
     """
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with open(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+    try:
+        # fstat before open(): open() of a folder's descriptor raises and leaks it.
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
             raise OSError("not a regular file")
-        return handle.read(MAX_BYTES + 1)
+        with open(descriptor, "rb", closefd=False) as handle:
+            return handle.read(MAX_BYTES + 1)
+    finally:
+        os.close(descriptor)
 
 
 def load_path(path: str | os.PathLike[str]) -> Loaded:
@@ -115,14 +124,65 @@ def _load(data: bytes, shown: str, path: Path | None) -> Loaded:
     except RecursionError:  # pragma: no cover - depth is capped at 32 levels
         reader.error(root, "the file is too deeply nested to read")
         briefing = None
+    _mention_limit(reader)
     diagnostics = _diagnostics(shown, reader.problems)
     if briefing is None or any(d.severity == "error" for d in diagnostics):
         raise BriefingError(diagnostics)
     return Loaded(briefing, tuple(diagnostics))
 
 
+def _mention_limit(reader: SchemaReader) -> None:
+    """Refuse a file with more mentions than FORMAT.md allows, naming the entry with the most.
+
+    The finder counted them all while storing at most the limit, so even a
+    file of two million mentions is refused without holding them.
+    """
+    finder = reader.finder
+    most = finder.most_mentioned()
+    if finder.total <= MAX_MENTIONS or most is None:
+        return
+    entry_id, count = most
+    node = reader.entry_nodes.get(entry_id)
+    message = (
+        f"{finder.total:,} mentions in all; the limit is {MAX_MENTIONS:,} "
+        f"(glossary entry {entry_id!r} has the most: {count:,})"
+    )
+    if node is None:  # pragma: no cover - every counted entry has a node
+        reader.problems.append(Problem(1, 1, message))
+    else:
+        reader.error(node, message)
+
+
+MAX_DIAGNOSTICS = 100
+"""Lines reported per file; the rest are counted in one closing line. A file
+with 140,000 unknown keys printed 140,000 lines."""
+
+
 def _diagnostics(shown: str, problems: Iterable[Problem]) -> list[Diagnostic]:
     # Messages quote the file (a tag's %1B escapes decode to a raw ESC), and they
     # go to a terminal: clean them here, once, whatever produced them.
     ordered = sorted(problems, key=lambda p: (p.line, p.column))
+    if len(ordered) > MAX_DIAGNOSTICS:
+        ordered = _first(ordered)
     return [Diagnostic(shown, p.line, p.column, p.severity, plain_line(p.message)) for p in ordered]
+
+
+def _first(ordered: list[Problem]) -> list[Problem]:
+    """The first MAX_DIAGNOSTICS problems, errors before warnings, and "and N more"."""
+    errors = [p for p in ordered if p.severity == "error"]
+    keep = errors[:MAX_DIAGNOSTICS]
+    room = MAX_DIAGNOSTICS - len(keep)
+    if room:
+        keep += [p for p in ordered if p.severity != "error"][:room]
+    kept = set(map(id, keep))
+    hidden = [p for p in ordered if id(p) not in kept]
+    hidden_errors = sum(p.severity == "error" for p in hidden)
+    first = hidden[0]
+    words = f"{hidden_errors:,} errors, {len(hidden) - hidden_errors:,} warnings"
+    more = Problem(
+        first.line,
+        first.column,
+        f"and {len(hidden):,} more problems ({words}) not shown",
+        "error" if hidden_errors else "warning",
+    )
+    return sorted(keep, key=lambda p: (p.line, p.column)) + [more]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .cleaning import plain_line
 from .fields import SLUG
+from .safefile import read_json_bytes
 
 MAX_STATE_BYTES = 1_000_000
 
@@ -68,17 +69,12 @@ def load_state(briefing_id: str, directory: Path | None = None) -> tuple[Reading
     """The saved state (or a fresh one) and a warning when a bad file was set aside."""
     path = state_path(briefing_id, directory)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_STATE_BYTES + 1)
+        # Regular files only, never blocking, bounded size and nesting (safefile.py);
+        # whatever fails there is an Unusable (a ValueError): set aside like bad JSON.
+        return _parse(read_json_bytes(path, MAX_STATE_BYTES)), None
     except FileNotFoundError:
         return ReadingState(), None
-    except OSError as error:
-        return ReadingState(), f"could not read saved state ({plain_line(str(error.strerror))})"
-    try:
-        if len(data) > MAX_STATE_BYTES:
-            raise ValueError("file too large")
-        return _parse(data), None
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
             os.replace(path, aside)

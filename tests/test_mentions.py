@@ -1,4 +1,4 @@
-"""Glossary mentions as FORMAT.md defines them: whole words, case-sensitive, longest wins."""
+"""Glossary mentions as FORMAT.md defines them: whole words, case-sensitive, leftmost-longest."""
 
 from __future__ import annotations
 
@@ -45,10 +45,28 @@ def test_equal_length_overlap_goes_to_the_earlier() -> None:
     assert spans(forms, "North Wales Coast") == [("North Wales", "nw")]
 
 
-def test_shorter_name_counts_when_only_a_loser_overlaps_it() -> None:
-    """ "New York" loses to the longer "York Times Square"; "New" overlaps only the loser."""
+def test_leftmost_wins_over_a_longer_later_name() -> None:
+    """FORMAT.md's example: reading resumes after "New York", so "York Times Square" is not seen."""
+    forms = [("New York", "ny"), ("York Times Square", "yts")]
+    assert spans(forms, "New York Times Square") == [("New York", "ny")]
     forms = [("New", "new"), ("New York", "ny"), ("York Times Square", "yts")]
-    assert spans(forms, "New York Times Square") == [("New", "new"), ("York Times Square", "yts")]
+    assert spans(forms, "New York Times Square") == [("New York", "ny")]
+
+
+def test_reading_resumes_after_a_mention() -> None:
+    forms = [("a", "a"), ("a a", "aa")]
+    assert spans(forms, "a a a a a") == [("a a", "aa"), ("a a", "aa"), ("a", "a")]
+
+
+def test_end_must_be_a_word_boundary_even_after_punctuation() -> None:
+    """ "U.S." in "U.S.A" ends before a letter: not a mention, but the shorter "U.S" is."""
+    forms = [("U.S.", "us"), ("U.S", "us2")]
+    assert spans(forms, "U.S.A and U.S. and U.S") == [
+        ("U.S", "us2"),
+        ("U.S.", "us"),
+        ("U.S", "us2"),
+    ]
+    assert spans([("(a", "p")], "x(a (a") == [("(a", "p")]
 
 
 def test_first_owner_keeps_a_shared_form() -> None:
@@ -70,7 +88,7 @@ def test_empty_glossary_finds_nothing() -> None:
 
 
 def test_many_names_scan_quickly() -> None:
-    """A trie keeps a 5,000-name glossary from turning every scan into 5,000 tries."""
+    """An automaton keeps a 5,000-name glossary from turning every scan into 5,000 tries."""
     import time
 
     forms = [(f"Name{n} Surname{n}", f"e{n}") for n in range(5000)]
