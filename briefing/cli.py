@@ -37,6 +37,7 @@ commands:
   briefing check PATH...        validate briefing files or directories
   briefing list [PATH...]       list the library: id, date, title, counts, origin
   briefing show [ID|PATH]       print a whole briefing (text, markdown or json)
+  briefing show --changes ID    what changed since you last read it, word by word
 
 Run `briefing COMMAND --help` for a command's options.
 """
@@ -127,6 +128,9 @@ def _show_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "markdown", "json"), default="text", help="default: text"
     )
     parser.add_argument("--width", type=int, help="wrap text at this width")
+    parser.add_argument(
+        "--changes", action="store_true", help="only what changed since you last read it"
+    )
     return parser
 
 
@@ -270,6 +274,10 @@ def show(argv: Sequence[str]) -> int:
     found = _pick(args.target, _library(paths))
     if found is None:
         return 1
+    if args.changes:
+        from .showchanges import print_changes
+
+        return print_changes(found.briefing, args.format, sys.stdout, width=args.width)
     print_briefing(found, args.format, sys.stdout, width=args.width)
     return 0
 
