@@ -193,3 +193,23 @@ def remember(version: Version, seen: str | None, directory: Path | None = None) 
     if seen != version.hash or not version_path(version.briefing_id, directory).exists():
         save_version(version, directory)
     return version.hash
+
+
+def open_with_changes(
+    briefing: Briefing, open_sections: list[str] | None, changes: Changes
+) -> list[str]:
+    """Open sections once changes are marked: the saved ones plus every changed or new one."""
+    if open_sections is None:
+        open_sections = [s.id for s in briefing.sections if not s.collapsed]
+    keep, marked = set(open_sections), changes.marked
+    return [s.id for s in briefing.sections if s.id in keep or s.id in marked]
+
+
+def removed_line(changes: Changes) -> str | None:
+    """The one line that lists removed sections ("2 sections removed since you read: A; B")."""
+    removed = changes.removed
+    if not removed:
+        return None
+    titles = "; ".join(change.title for change in removed)
+    plural = "s" * (len(removed) != 1)
+    return f"{len(removed)} section{plural} removed since you read: {titles}"

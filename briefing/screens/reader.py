@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, TabbedContent, TabPane
 
+from ..changes import Changes, Version
 from ..model import Briefing
 from ..search import find_matches, search_terms
 from ..state import ReadingState
@@ -74,6 +75,14 @@ class ReaderScreen(Screen[None]):
 
     show_sidebar: reactive[bool] = reactive(True)
     narrow: reactive[bool] = reactive(False)
+
+    # Set by the app's ChangeTracker before the screen mounts (briefing.changes).
+    changes: Changes | None = None
+    """What changed since last read (or since the last reload): marks, open sections."""
+    version: Version | None = None
+    """The version shown, remembered as read when the reader leaves it."""
+    seen: str | None = None
+    """Hash of the version last remembered as read."""
 
     def __init__(
         self, briefing: Briefing, state: ReadingState | None = None, *, from_library: bool = False
