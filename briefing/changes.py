@@ -168,15 +168,15 @@ class Changes:
     def any(self) -> bool:
         return bool(self.marked or self.removed or self.new_entries or self.new_events)
 
-    def summary(self) -> str:
-        """One line: "2 sections changed, 1 new, 1 removed; 3 new entries"."""
+    def summary(self, *, removed: bool = True) -> str:
+        """One line: "2 sections changed, 1 new section, 1 section removed; 3 new ..."."""
         counts = {s: sum(c.status == s for c in self.sections) for s in ("changed", "new")}
         parts = []
         if counts["changed"]:
             parts.append(f"{_plural(counts['changed'], 'section')} changed")
         if counts["new"]:
             parts.append(f"{_plural(counts['new'], 'new section')}")
-        if self.removed:
+        if self.removed and removed:
             parts.append(f"{_plural(len(self.removed), 'section')} removed")
         extra = []
         if self.new_entries:

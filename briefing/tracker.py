@@ -35,6 +35,8 @@ class ChangeTracker:
         self.state_dir = state_dir
         self.fresh = fresh
         self._watch: FileWatch | None = None
+        self.told: list[str] = []
+        """Every change note given on opening, in order (one per opening)."""
         self._reloading = False
 
     # Opening and leaving -------------------------------------------------
@@ -51,6 +53,7 @@ class ChangeTracker:
             screen.changes = changes
             state.open_sections = open_with_changes(briefing, state.open_sections, changes)
             notes.append(describe(changes))
+            self.told.append(notes[-1])
         return notes
 
     def remember(self, reader: ReaderScreen) -> str | None:
@@ -138,8 +141,8 @@ def _load_and_compare(reader: ReaderScreen, path: Path) -> tuple[Briefing, Chang
 
 def describe(changes: Changes) -> str:
     """The one notification on opening a changed briefing."""
-    line = changes.summary()
+    line = changes.summary(removed=False)
     removed = removed_line(changes)
     if removed:
-        line += f". {removed}"
+        line = f"{line}. {removed}" if line != "no changes" else removed
     return line
