@@ -44,6 +44,9 @@ class ChangeTracker:
     def prepare(self, screen: ReaderScreen, state: ReadingState) -> list[str]:
         """Attach what changed since last read to a new reader screen; lines to tell the user."""
         briefing = screen.briefing
+        if briefing.path is not None:
+            # Watch from the moment it was loaded: a save during start-up still counts.
+            self._watch = FileWatch(briefing.path)
         seen = None if self.fresh else state.seen
         version, changes, warning = changes_since_read(briefing, seen, self.state_dir)
         screen.version = version

@@ -137,3 +137,69 @@ async def test_an_unchanged_briefing_shows_no_marks(tmp_path: Path) -> None:
             assert "[" not in heading_text(app, 0)
             await pilot.press("q")
     assert (tmp_path / "state" / "versions" / "story.json").is_file()
+
+
+async def test_library_marks_briefings_updated_since_read(tmp_path: Path) -> None:
+    import shutil
+
+    from briefing.library import discover
+    from briefing.screens.library import LibraryScreen
+    from tests.apptools import OTHER_SHAPE
+
+    story = tmp_path / "story.yaml"
+    story.write_text(OLD, encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    shutil.copy(OTHER_SHAPE, other)
+    for path in (story, other):
+        app = make_app(path, tmp_path / "state")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("q")
+    story.write_text(NEW, encoding="utf-8")
+    library = discover([str(story), str(other)])
+    app = make_app(other, tmp_path / "state", library=library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        listing = app.screen.query_one(OptionList)
+        prompts = {
+            listing.get_option_at_index(i).id: str(listing.get_option_at_index(i).prompt)
+            for i in range(listing.option_count)
+        }
+        assert "[updated since read]" in prompts["story"]
+        assert "[updated since read]" not in prompts[load_id(other)]
+
+
+def load_id(path: Path) -> str:
+    from tests.apptools import load
+
+    return load(path).id
+
+
+async def test_live_reload_keeps_the_place_and_marks_the_change(tmp_path: Path) -> None:
+    import asyncio
+    import os
+
+    path = tmp_path / "story.yaml"
+    path.write_text(OLD, encoding="utf-8")
+    app = make_app(path, tmp_path / "state")
+    async with app.run_test(size=(100, 14)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        before = reader(app)
+        top = before.article.scroll_offset.y
+        assert top > 0
+        changed = OLD.replace("Nobody has counted.", "Nobody has counted the cost yet.")
+        temp = tmp_path / ".story.tmp"
+        temp.write_text(changed, encoding="utf-8")
+        os.replace(temp, path)
+        for _ in range(40):  # up to 2 s
+            await asyncio.sleep(0.05)
+            if reader(app) is not before:
+                break
+        await pilot.pause()
+        after = reader(app)
+        assert after is not before, "reloaded without a key"
+        assert after.changes is not None and after.changes.marked == {"costs": "changed"}
+        assert heading_text(app, 3) == "Costs  [changed]"
+        assert after.article.scroll_offset.y == top, "the place is kept"

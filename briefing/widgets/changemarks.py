@@ -71,6 +71,11 @@ def new_mark(is_new: bool) -> Content:
     return Content.styled(" [new]", MARK_STYLE) if is_new else Content("")
 
 
+def updated_mark(is_updated: bool) -> Content:
+    """The library's mark of a briefing that changed since it was read."""
+    return Content.styled("  [updated since read]", MARK_STYLE) if is_updated else Content("")
+
+
 def mark_headings(article: ArticleView, changes: Changes | None) -> None:
     """Append `[changed]`/`[new]` to the headings of marked sections, before the first layout.
 
