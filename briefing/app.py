@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.screen import Screen
 
-from .changes import Changes
+from .changes import Changes, Version
 from .library import Found, Library
 from .model import Briefing
 from .screens.reader import ReaderScreen
@@ -113,15 +113,16 @@ class BriefingApp(App[int]):
                 self._notes.append(note)
         return screen
 
-    def replace_reader(self, old: ReaderScreen, briefing: Briefing, changes: Changes) -> None:
+    def replace_reader(
+        self, old: ReaderScreen, briefing: Briefing, changes: Changes, version: Version
+    ) -> None:
         """Show a reloaded briefing in place of `old`, keeping the reading position."""
-        from .changes import version_of
         from .versions import open_with_changes
 
         state = old.current_state()
         state.open_sections = open_with_changes(briefing, state.open_sections, changes)
         new = ReaderScreen(briefing, state, from_library=old.from_library)
-        new.version, new.seen, new.changes = version_of(briefing), old.seen, changes
+        new.version, new.seen, new.changes = version, old.seen, changes
         if self.briefing is old.briefing:
             self.briefing = briefing
         if len(self.screen_stack) > 1:

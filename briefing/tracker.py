@@ -12,11 +12,17 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .changes import Changes, compare_versions, version_of
+from .changes import Changes, Version, briefing_hash, compare_versions, version_of
 from .loader import BriefingError, Loaded, display_path, load_path
 from .model import Briefing
 from .state import ReadingState
-from .versions import changes_since_read, open_with_changes, remember, removed_line
+from .versions import (
+    changes_since_read,
+    open_with_changes,
+    remember,
+    removed_line,
+    version_path,
+)
 from .watch import POLL_SECONDS, SETTLE_SECONDS, FileWatch, watching_enabled
 
 if TYPE_CHECKING:
@@ -61,9 +67,16 @@ class ChangeTracker:
 
     def remember(self, reader: ReaderScreen) -> str | None:
         """Keep what the reader shows as the version last read; the hash for the state file."""
-        if reader.version is None:
-            return reader.seen
         try:
+            if reader.version is None:
+                # Opened unchanged (or never read): one fast hash says if there is work.
+                briefing = reader.briefing
+                if (
+                    reader.seen == briefing_hash(briefing)
+                    and version_path(briefing.id, self.state_dir).exists()
+                ):
+                    return reader.seen
+                reader.version = version_of(briefing)
             reader.seen = remember(reader.version, reader.seen, self.state_dir)
         except (OSError, ValueError) as error:
             self.app.log.warning(f"could not remember the version read: {error}")
@@ -112,15 +125,17 @@ class ChangeTracker:
             return
         if result is None or self.app.reader is not reader:
             return  # nothing but the bytes changed, or the reader moved on
-        briefing, changes = result
-        self.app.replace_reader(reader, briefing, changes)
+        briefing, changes, version = result
+        self.app.replace_reader(reader, briefing, changes, version)
         shown = display_path(path)
         self.app.notify(
             f"{shown}: {changes.summary()}", title="Reloaded", severity="information", markup=False
         )
 
 
-def _load_and_compare(reader: ReaderScreen, path: Path) -> tuple[Briefing, Changes] | str | None:
+def _load_and_compare(
+    reader: ReaderScreen, path: Path
+) -> tuple[Briefing, Changes, Version] | str | None:
     """In a thread: the new briefing and what changed, a one-line reason, or None (same)."""
     try:
         loaded: Loaded = load_path(path)
@@ -133,13 +148,13 @@ def _load_and_compare(reader: ReaderScreen, path: Path) -> tuple[Briefing, Chang
     except OSError as error:
         return f"{display_path(path)}: {error.strerror}"
     briefing = loaded.briefing
-    version = version_of(briefing)
     old = reader.version
-    if old is not None and old.hash == version.hash:
-        return None
     if old is None or old.briefing_id != briefing.id:
         old = version_of(reader.briefing)
-    return briefing, compare_versions(old, version, briefing)
+    if old.hash == briefing_hash(briefing):
+        return None
+    version = version_of(briefing)
+    return briefing, compare_versions(old, version, briefing), version
 
 
 def describe(changes: Changes) -> str:

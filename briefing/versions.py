@@ -24,7 +24,14 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .changes import Changes, SectionVersion, Version, compare_versions, version_of
+from .changes import (
+    Changes,
+    SectionVersion,
+    Version,
+    briefing_hash,
+    compare_versions,
+    version_of,
+)
 from .cleaning import plain_line
 from .fields import SLUG
 from .model import Briefing
@@ -174,16 +181,18 @@ def _evict(folder: Path) -> None:
 
 def changes_since_read(
     briefing: Briefing, seen: str | None, directory: Path | None = None
-) -> tuple[Version, Changes | None, str | None]:
-    """The briefing's version now, what changed since it was last read, and a warning.
+) -> tuple[Version | None, Changes | None, str | None]:
+    """The briefing's version now (None when not needed), what changed since it
+    was last read, and a warning.
 
     `seen` is the hash from the reading state: when it matches (or the briefing
-    was never read) the remembered text is not even opened.
+    was never read) the remembered text is not even opened, and only the one
+    fast hash is computed.
     """
-    current = version_of(briefing)
-    if seen is None or seen == current.hash:
-        return current, None, None
+    if seen is None or seen == briefing_hash(briefing):
+        return None, None, None
     old, warning = load_version(briefing.id, directory)
+    current = version_of(briefing)
     if old is None:
         return current, None, warning
     return current, compare_versions(old, current, briefing), warning
@@ -224,6 +233,6 @@ def updated_since_read(briefings: Iterable[Briefing], directory: Path | None = N
     updated = set()
     for briefing in briefings:
         state, _warning = load_state(briefing.id, directory)
-        if state.seen is not None and state.seen != version_of(briefing).hash:
+        if state.seen is not None and state.seen != briefing_hash(briefing):
             updated.add(briefing.id)
     return updated

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefing import versions
-from briefing.changes import version_of
+from briefing.changes import briefing_hash, version_of
 from briefing.state import ReadingState, load_state, save_state
 from briefing.versions import (
     changes_since_read,
@@ -68,8 +68,9 @@ def test_the_hash_in_state_avoids_reading_the_remembered_text(
 ) -> None:
     first = model([("a", "one"), ("b", "two")])
     version, changes, warning = changes_since_read(first, None, tmp_path)
-    assert changes is None and warning is None
-    seen = remember(version, None, tmp_path)
+    assert version is None and changes is None and warning is None, "never read: no work"
+    seen = remember(version_of(first), None, tmp_path)
+    assert seen == briefing_hash(first)
     save_state("story", ReadingState(seen=seen), tmp_path)
     state, _ = load_state("story", tmp_path)
     assert state.seen == seen
