@@ -14,6 +14,7 @@ from briefing.changes import (
     word_diff,
 )
 from tests.changetools import model
+from tests.test_model_no_textual import REPO, UI, loaded_modules
 
 WORDS = st.sampled_from(["the", "bridge", "closed", "Dana", "said", "\u00e9t\u00e9", "[b]x[/b]",
                          "\x1b[31m", "  ", "\n", "\n\n", " ", "\t", ""])  # fmt: skip
@@ -99,3 +100,16 @@ def test_new_entries_and_events_and_the_summary_line() -> None:
     assert version_of(after).hash == version_of(model(
         [("a", "x2"), ("b", "y"), ("c", "w")], ["dana", "lee"], ["It began.", "It ended."]
     )).hash  # fmt: skip
+
+
+def test_change_tracking_is_ui_free_and_loads_no_diff_code() -> None:
+    modules = loaded_modules(
+        "import briefing.changes, briefing.versions, briefing.watch, briefing.showchanges\n"
+        "from briefing.loader import load_path\n"
+        "from briefing.versions import changes_since_read\n"
+        "b = load_path('content/iran-pakistan-2024-01.yaml').briefing\n"
+        "changes_since_read(b, 'an old hash')",
+        REPO,
+    )
+    assert "briefing" in modules
+    assert not modules & {*UI, "difflib"}, modules & {*UI, "difflib"}

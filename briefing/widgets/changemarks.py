@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.content import Content
+from textual.dom import NoScreen
 
 from ..changes import Changes, Status
 
@@ -29,7 +30,7 @@ def changes_of(node: DOMNode) -> Changes | None:
     """The changes the node's reader screen shows (None: none, or not in a reader)."""
     try:
         screen = node.screen
-    except Exception:  # not mounted yet
+    except NoScreen:  # not mounted yet
         return None
     changes = getattr(screen, "changes", None)
     return changes if isinstance(changes, Changes) else None
