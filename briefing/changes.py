@@ -6,7 +6,7 @@ its date and text (an edited event is a removed event plus a new one).
 
 Each section is classified exactly once: same, changed, new or removed. The
 difference inside a changed section is a word-level diff: the text is cut into
-tokens that each hold a word and the whitespace after it, so joining the
+tokens that each hold a word (or punctuation) and the whitespace after it, so joining the
 tokens gives the text back exactly, and applying the diff to the old text
 gives the new text exactly (a property test proves it).
 
@@ -251,11 +251,13 @@ def compare_versions(old: Version, new: Version, briefing: Briefing | None = Non
 
 # Word diff -------------------------------------------------------------
 
-_TOKEN = re.compile(r"\s+|\S+\s*")
+_TOKEN = re.compile(r"\s+|\w+\s*|[^\w\s]+\s*")
 
 
 def tokens(text: str) -> list[str]:
-    """Words each with the whitespace after them (leading whitespace alone): joins back exactly."""
+    """Words, and runs of punctuation, each with the whitespace after them (leading
+    whitespace alone): joined, they give the text back exactly. Punctuation is
+    its own token so "strikes" -> "strikes, said" marks only what was added."""
     return _TOKEN.findall(text)
 
 
@@ -264,17 +266,59 @@ def word_diff(old: str, new: str) -> Diff:
     import difflib
 
     a, b = tokens(old), tokens(new)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # Compared without their trailing whitespace ("strikes" matches "strikes "),
+    # which is then kept exactly as a change of its own.
+    matcher = difflib.SequenceMatcher(None, _keys(a), _keys(b), autojunk=False)
     pieces: list[tuple[Op, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            _append(pieces, "=", "".join(a[i1:i2]))
+            for before, after in zip(a[i1:i2], b[j1:j2], strict=True):
+                if before == after:
+                    _append(pieces, "=", before)
+                    continue
+                core = before.rstrip()
+                _append(pieces, "=", core)
+                _append(pieces, "-", before[len(core) :])
+                _append(pieces, "+", after[len(core) :])
             continue
         if i2 > i1:
             _append(pieces, "-", "".join(a[i1:i2]))
         if j2 > j1:
             _append(pieces, "+", "".join(b[j1:j2]))
-    return tuple(pieces)
+    return _cleanup(pieces)
+
+
+def _cleanup(pieces: list[tuple[Op, str]]) -> Diff:
+    """Fold a kept run of bare punctuation or spacing between two changes into them,
+    and each block of changes into one removal then one addition: difflib happily
+    matches a lone "." inside a rewritten sentence, which reads as noise."""
+    folded: list[tuple[Op, str]] = []
+    for index, (op, text) in enumerate(pieces):
+        between = (
+            0 < index < len(pieces) - 1 and pieces[index - 1][0] != "=" != pieces[index + 1][0]
+        )
+        if op == "=" and between and not any(char.isalnum() for char in text):
+            folded += [("-", text), ("+", text)]
+        else:
+            folded.append((op, text))
+    result: list[tuple[Op, str]] = []
+    removed: list[str] = []
+    added: list[str] = []
+    for op, text in [*folded, ("=", "")]:
+        if op == "-":
+            removed.append(text)
+        elif op == "+":
+            added.append(text)
+        else:
+            _append(result, "-", "".join(removed))
+            _append(result, "+", "".join(added))
+            removed, added = [], []
+            _append(result, "=", text)
+    return tuple(result)
+
+
+def _keys(tokens: list[str]) -> list[str]:
+    return [token.rstrip() or token for token in tokens]
 
 
 def _append(pieces: list[tuple[Op, str]], op: Op, text: str) -> None:
@@ -310,8 +354,9 @@ def marked_pieces(diff: Sequence[tuple[Op, str]]) -> list[tuple[Op, str]]:
     give way to the added run after it, which brings its own."""
     shown: list[tuple[Op, str]] = []
     for index, (op, text) in enumerate(diff):
-        if op == "=":
-            shown.append((op, text))
+        if op == "=" or text.isspace():  # a change of spacing alone is not worth a mark
+            if op != "-":
+                shown.append(("=", text))
             continue
         core = text.rstrip()
         tail = text[len(core) :]

@@ -67,7 +67,7 @@ def test_a_wrong_diff_is_refused() -> None:
 
 def test_markers_show_words_added_and_removed() -> None:
     diff = word_diff("The bridge closed on Monday.", "The bridge reopened on Friday.")
-    assert marked_text(diff) == "The bridge [-closed-] [+reopened+] on [-Monday.-] [+Friday.+]"
+    assert marked_text(diff) == "The bridge [-closed-] [+reopened+] on [-Monday-] [+Friday+]."
 
 
 def test_past_the_bound_only_hashes_are_kept_and_the_section_is_changed() -> None:
