@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .app import BriefingApp
     from .screens.reader import ReaderScreen
 
-NOTE_TITLE = "Changed since you last read"
+NOTE_TITLE = "Since you last read"
 NOT_RELOADED = "Not reloaded: still showing the last good version"
 
 
@@ -42,7 +42,7 @@ class ChangeTracker:
         self.fresh = fresh
         self._watch: FileWatch | None = None
         self.told: list[str] = []
-        """Every change note given on opening, in order (one per opening)."""
+        """Every note given on opening (a warning, what changed), in order."""
         self._reloading = False
 
     # Opening and leaving -------------------------------------------------
@@ -62,7 +62,7 @@ class ChangeTracker:
             screen.changes = changes
             state.open_sections = open_with_changes(briefing, state.open_sections, changes)
             notes.append(describe(changes))
-            self.told.append(notes[-1])
+        self.told.extend(notes)
         return notes
 
     def remember(self, reader: ReaderScreen) -> str | None:

@@ -203,3 +203,21 @@ async def test_live_reload_keeps_the_place_and_marks_the_change(tmp_path: Path) 
         assert after.changes is not None and after.changes.marked == {"costs": "changed"}
         assert heading_text(app, 3) == "Costs  [changed]"
         assert after.article.scroll_offset.y == top, "the place is kept"
+
+
+async def test_a_damaged_remembered_version_is_set_aside_with_a_warning(tmp_path: Path) -> None:
+    from briefing.state import ReadingState, save_state
+
+    path = tmp_path / "story.yaml"
+    path.write_text(NEW, encoding="utf-8")
+    state = tmp_path / "state"
+    save_state("story", ReadingState(seen="an older hash"), state)
+    (state / "versions").mkdir()
+    (state / "versions" / "story.json").write_text('{"format": 1, "sections": [')
+    app = make_app(path, state)
+    async with app.run_test(size=SIZE) as pilot:
+        assert reader(app).changes is None
+        assert len(app.tracker.told) == 1 and "moved aside" in app.tracker.told[0]
+        await pilot.press("q")
+    assert list((state / "versions").glob("story.json.corrupt-*"))
+    assert (state / "versions" / "story.json").is_file(), "what was read is remembered again"
