@@ -13,10 +13,12 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.screen import Screen
 
+from .changes import Changes, Version
 from .library import Found, Library
 from .model import Briefing
 from .screens.reader import ReaderScreen
 from .state import ReadingState, load_state, save_state
+from .tracker import NOTE_TITLE, ChangeTracker
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -62,6 +64,9 @@ class BriefingApp(App[int]):
         self.library = library
         """Found at start-up by the command line; discovered on first use otherwise."""
         self._warnings: list[str] = []
+        self.tracker = ChangeTracker(self, state_dir, fresh=fresh)
+        """Marks what changed since last read, remembers what was read, reloads live."""
+        self._notes: list[str] = []
         self.animation_level = "none"
 
     def get_default_screen(self) -> Screen[Any]:
@@ -73,6 +78,9 @@ class BriefingApp(App[int]):
         self.app_resume_signal.subscribe(self, self._resumed)
         for warning in self._warnings:
             self.notify(warning, title="Reading state", severity="warning", markup=False)
+        for note in self._notes:
+            self.notify(note, title=NOTE_TITLE, markup=False, timeout=8)
+        self.call_after_refresh(self.tracker.start)
         try:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
@@ -97,7 +105,30 @@ class BriefingApp(App[int]):
                 self.notify(warning, title="Reading state", severity="warning", markup=False)
             elif warning:
                 self._warnings.append(warning)
-        return ReaderScreen(briefing, state, from_library=from_library)
+        screen = ReaderScreen(briefing, state, from_library=from_library)
+        for note in self.tracker.prepare(screen, state):
+            if self.is_running:
+                self.notify(note, title=NOTE_TITLE, markup=False, timeout=8)
+            else:
+                self._notes.append(note)
+        return screen
+
+    def replace_reader(
+        self, old: ReaderScreen, briefing: Briefing, changes: Changes, version: Version
+    ) -> None:
+        """Show a reloaded briefing in place of `old`, keeping the reading position."""
+        from .versions import open_with_changes
+
+        state = old.current_state()
+        state.open_sections = open_with_changes(briefing, state.open_sections, changes)
+        new = ReaderScreen(briefing, state, from_library=old.from_library)
+        new.version, new.seen, new.changes = version, old.seen, changes
+        if self.briefing is old.briefing:
+            self.briefing = briefing
+        if len(self.screen_stack) > 1:
+            self.switch_screen(new)
+        else:
+            self.push_screen(new)
 
     @property
     def reader(self) -> ReaderScreen | None:
@@ -111,7 +142,9 @@ class BriefingApp(App[int]):
         if reader is None or self.fresh and not reader.is_mounted:
             return
         try:
-            save_state(reader.briefing.id, reader.current_state(), self.state_dir)
+            state = reader.current_state()
+            state.seen = self.tracker.remember(reader)
+            save_state(reader.briefing.id, state, self.state_dir)
         except OSError as error:
             self.log.warning(f"could not save reading state: {error}")
 

@@ -40,6 +40,7 @@ commands:
   briefing check [PATH...]      validate briefing files or folders (default: the library)
   briefing list [PATH...]       list the library: date, id, title, counts, origin
   briefing show [ID|PATH]       print a whole briefing (text, markdown, json or html)
+  briefing show --changes ID    what changed since you last read it, word by word
   briefing new ID               start a briefing from a commented skeleton
   briefing schema               print the format's JSON Schema (for editors)
   briefing export DIR           write the library as web pages with an index (or other formats)
@@ -123,6 +124,9 @@ def _show_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--width", type=_width, help=f"wrap text at this width ({MIN_WIDTH} to {MAX_WIDTH})"
+    )
+    parser.add_argument(
+        "--changes", action="store_true", help="only what changed since you last read it"
     )
     return parser
 
@@ -259,6 +263,10 @@ def show(argv: Sequence[str]) -> int:
     found = _pick(args.target, _library(paths))
     if found is None:
         return 1
+    if args.changes:
+        from .showchanges import print_changes
+
+        return print_changes(found.briefing, args.format, sys.stdout, width=args.width)
     print_briefing(found, args.format, sys.stdout, width=args.width)
     return 0
 

@@ -13,6 +13,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from .screens.reader import ReaderScreen
+from .widgets import changemarks
 
 Command = tuple[str, Content, Callable[[], object], str]
 
@@ -27,7 +28,8 @@ class BriefingCommands(Provider):
         briefing = screen.briefing
         found: list[Command] = []
         for index, section in enumerate(briefing.sections):
-            text = f"Section {index + 1}: {section.title}"
+            mark = changemarks.label_suffix(screen, section.id)
+            text = f"Section {index + 1}: {section.title}{mark}"
             found.append((text, Content(text), partial(screen.action_jump_any, index),
                           "Go to this section"))  # fmt: skip
         for entry in briefing.glossary:

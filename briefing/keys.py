@@ -14,6 +14,7 @@ KEY_NAMES = {
     "space": "Space", "enter": "Enter", "escape": "Esc", "tab": "Tab",
     "shift+tab": "Shift+Tab", "slash": "/", "question_mark": "?",
     "right_square_bracket": "]", "left_square_bracket": "[", "backspace": "Backspace",
+    "right_curly_bracket": "}", "left_curly_bracket": "{",
 }  # fmt: skip
 
 

@@ -33,6 +33,8 @@ class ReadingState:
     scroll_y: int = 0
     selected_entry: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    seen: str | None = None
+    """Hash of the briefing as last read (briefing.changes); equal means nothing to mark."""
 
 
 def state_dir() -> Path:
@@ -62,7 +64,10 @@ def _parse(data: bytes) -> ReadingState:
     entry = raw.get("selected_entry")
     if entry is not None and not isinstance(entry, str):
         raise ValueError("selected_entry is not text")
-    return ReadingState(sections, scroll, entry)
+    seen = raw.get("seen")
+    if seen is not None and not isinstance(seen, str):
+        raise ValueError("seen is not text")
+    return ReadingState(sections, scroll, entry, seen=seen)
 
 
 def load_state(briefing_id: str, directory: Path | None = None) -> tuple[ReadingState, str | None]:
@@ -106,9 +111,16 @@ def save_state(briefing_id: str, state: ReadingState, directory: Path | None = N
             "open_sections": state.open_sections,
             "scroll_y": state.scroll_y,
             "selected_entry": state.selected_entry,
+            "seen": state.seen,
             "saved": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
     ).encode("utf-8")
+    write_atomic(path, payload)
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Write a file so a crash leaves the old one or the new one: temp file in the
+    same directory, fsync, rename. Stale temp files of earlier crashes are swept."""
     _sweep(path)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

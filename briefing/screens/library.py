@@ -14,6 +14,8 @@ from textual.widgets import Footer, Input, Static
 from textual.widgets.option_list import Option
 
 from ..library import Found, Library
+from ..versions import updated_since_read
+from ..widgets.changemarks import updated_mark
 from ..widgets.field import Field
 from ..widgets.lists import VimOptionList
 
@@ -35,6 +37,8 @@ class LibraryScreen(Screen[str | None]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        self.updated: set[str] | None = None
+        """Ids of briefings changed since read (computed when first shown)."""
 
     def compose(self) -> ComposeResult:
         count = len(self.library.found)
@@ -53,6 +57,9 @@ class LibraryScreen(Screen[str | None]):
         self.query_one("#library-filter").focus()
 
     def show(self, query: str) -> None:
+        if self.updated is None:
+            state_dir = getattr(self.app, "state_dir", None)
+            self.updated = updated_since_read((f.briefing for f in self.library.found), state_dir)
         listing = self.query_one(VimOptionList)
         listing.clear_options()
         for found in self.library.newest_first():
@@ -60,7 +67,8 @@ class LibraryScreen(Screen[str | None]):
                 continue
             b = found.briefing
             label = Content.assemble(
-                (b.date.isoformat(), "bold"), "  ", b.title, "\n",
+                (b.date.isoformat(), "bold"), "  ", b.title, updated_mark(b.id in self.updated),
+                "\n",
                 ("            " + ", ".join(b.topics), "dim"),
             )  # fmt: skip
             listing.add_option(Option(label, id=b.id))

@@ -15,9 +15,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, TabbedContent, TabPane
 
+from ..changes import Changes, Version
 from ..model import Briefing
 from ..search import find_matches, search_terms
 from ..state import ReadingState
+from ..widgets import changemarks
 from ..widgets.article import ArticleView
 from ..widgets.card import EntryCard
 from ..widgets.glossary import GlossaryPanel
@@ -68,12 +70,26 @@ class ReaderScreen(Screen[None]):
         Binding("t", "timeline", "Timeline", show=False,
                 tooltip="Show the timeline (again: the glossary)"),
         Binding("o", "app.library", "Library", show=False, tooltip="Open the library"),
+        Binding("right_curly_bracket", "step_change(1)", "Next change", show=False,
+                tooltip="Next section changed or new since you last read"),
+        Binding("left_curly_bracket", "step_change(-1)", "Previous change", show=False,
+                tooltip="Previous section changed or new since you last read"),
+        Binding("D", "show_diff", "Changes", show=False,
+                tooltip="Show what changed in this section, word by word"),
         Binding("escape", "back", "Back", show=False,
                 tooltip="Clear the search or selection; back to the library"),
     ]  # fmt: skip
 
     show_sidebar: reactive[bool] = reactive(True)
     narrow: reactive[bool] = reactive(False)
+
+    # Set by the app's ChangeTracker before the screen mounts (briefing.changes).
+    changes: Changes | None = None
+    """What changed since last read (or since the last reload): marks, open sections."""
+    version: Version | None = None
+    """The version shown, remembered as read when the reader leaves it."""
+    seen: str | None = None
+    """Hash of the version last remembered as read."""
 
     def __init__(
         self, briefing: Briefing, state: ReadingState | None = None, *, from_library: bool = False
@@ -159,8 +175,9 @@ class ReaderScreen(Screen[None]):
         is_open = section in self.article.open_sections
         state = "" if is_open else " (collapsed)"
         return Content.assemble(
-            (f"{section + 1}/{total} ", "dim"), (briefing.sections[section].title, "bold"), state
-        )
+            (f"{section + 1}/{total} ", "dim"), (briefing.sections[section].title, "bold"), state,
+            changemarks.mark(self.changes, briefing.sections[section].id),
+        )  # fmt: skip
 
     @on(ArticleView.SectionInView)
     @on(ArticleView.SectionToggled)
@@ -244,6 +261,14 @@ class ReaderScreen(Screen[None]):
 
     def action_step_mention(self, step: int) -> None:
         self.article.action_step_mention(step)
+
+    def action_step_change(self, step: int) -> None:
+        changemarks.step_change(self, step)
+
+    def action_show_diff(self) -> None:
+        from .diffview import open_diff
+
+        open_diff(self)
 
     # Glossary ----------------------------------------------------------
 

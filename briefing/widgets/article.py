@@ -24,6 +24,7 @@ from textual.strip import Strip
 from ..document import CLOSED_MARK, OPEN_MARK, Layout, Row
 from ..model import Briefing
 from ..search import Match
+from .changemarks import changes_of, mark_headings
 from .paint import paint
 
 MAX_WIDTH = 100
@@ -78,6 +79,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article--mention-selected",
         "article--match",
         "article--cursor",
+        "article--changed",
     }
 
     selected_entry: reactive[str | None] = reactive(None)
@@ -120,6 +122,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.current_match = -1
         self._styles: dict[str, Style] = {}
         self._section_in_view = -2
+        self.extra_spans: dict[int, list[tuple[int, int, str]]] = {}
+        """Per unit, spans drawn in a component style (the `[changed]` marks)."""
 
     # Layout ------------------------------------------------------------
 
@@ -151,6 +155,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.relayout()
 
     def on_mount(self) -> None:
+        mark_headings(self, changes_of(self))
         self.relayout()
 
     def notify_style_update(self) -> None:
@@ -214,6 +219,8 @@ class ArticleView(ScrollView, can_focus=True):
         for match in self.matches_in(row.unit):
             if match.end > row.start and match.start < row.end:
                 spans.append((match.start, match.end, self._style("match")))
+        for start, end, name in self.extra_spans.get(row.unit, ()):
+            spans.append((start, end, self._style(name)))
         cursor = self.cursor
         if cursor is not None and cursor.unit == row.unit and cursor.section < 0:
             spans.append((cursor.start, cursor.end, self._style("cursor")))

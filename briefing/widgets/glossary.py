@@ -14,6 +14,7 @@ from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from ..model import Briefing, Kind
+from .changemarks import new_entries, new_mark
 from .field import Field
 from .lists import VimOptionList
 
@@ -58,6 +59,7 @@ class GlossaryPanel(Vertical):
 
     def show_entries(self, query: str) -> None:
         options: list[Option | None] = []
+        new = new_entries(self)
         for kind in Kind:
             entries = [
                 entry
@@ -70,7 +72,9 @@ class GlossaryPanel(Vertical):
             options.append(Option(heading, disabled=True))
             for entry in entries:
                 count = len(self.briefing.mentions_of(entry.id))
-                label = Content.assemble(entry.name, (f"  {count}", "dim"))
+                label = Content.assemble(
+                    entry.name, (f"  {count}", "dim"), new_mark(entry.id in new)
+                )
                 options.append(Option(label, id=entry.id))
         option_list = self.query_one(VimOptionList)
         option_list.clear_options()

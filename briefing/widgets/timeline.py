@@ -8,6 +8,7 @@ from textual.message import Message
 from textual.widgets.option_list import Option
 
 from ..model import Briefing
+from .changemarks import new_events, new_mark
 from .lists import VimOptionList
 
 
@@ -33,8 +34,14 @@ class TimelineList(VimOptionList):
                 Option(Content.styled("No timeline in this briefing", "dim"), disabled=True)
             )
             return
+        new = new_events(self)
         self.add_options(
-            Option(Content.assemble((f"{event.date}", "bold"), "\n", event.event.text), id=str(n))
+            Option(
+                Content.assemble(
+                    (f"{event.date}", "bold"), new_mark(n in new), "\n", event.event.text
+                ),
+                id=str(n),
+            )
             for n, event in enumerate(self.briefing.timeline)
         )
 
