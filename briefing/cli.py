@@ -27,6 +27,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("briefing.cli", "check"),
     "list": ("briefing.cli", "list_"),
     "show": ("briefing.cli", "show"),
+    "publish": ("briefing.feeds.publish", "publish"),
+    "subscribe": ("briefing.feeds.commands", "subscribe"),
+    "unsubscribe": ("briefing.feeds.commands", "unsubscribe"),
+    "feeds": ("briefing.feeds.commands", "feeds_"),
+    "update": ("briefing.feeds.commands", "update"),
 }
 
 DESCRIPTION = """\
@@ -37,6 +42,8 @@ commands:
   briefing check PATH...        validate briefing files or directories
   briefing list [PATH...]       list the library: id, date, title, counts, origin
   briefing show [ID|PATH]       print a whole briefing (text, markdown or json)
+  briefing publish SRC OUT      write a folder of briefings and its Atom feed for a web server
+  briefing subscribe URL        follow a feed (also: unsubscribe URL|NAME, feeds, update [NAME...])
 
 Run `briefing COMMAND --help` for a command's options.
 """
@@ -223,7 +230,7 @@ def _print_table(rows: Sequence[Found], out: TextIO) -> None:
     for item in rows:
         b = item.briefing
         origin = item.origin
-        if b.path is not None and origin != "bundled":
+        if b.path is not None and origin != "bundled" and not origin.startswith("feed "):
             origin = plain_line(str(b.path))
         table.append(
             (b.date.isoformat(), b.id, str(len(b.sections)), str(len(b.glossary)), origin, b.title)

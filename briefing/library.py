@@ -85,7 +85,18 @@ def sources(
         if part.strip():
             yield Path(part).expanduser(), "BRIEFING_PATH"
     yield user_dir(), "user data"
+    yield from feed_dirs()
     yield bundled_dir(), "bundled"
+
+
+def feed_dirs() -> list[tuple[Path, str]]:
+    """Each subscribed feed's download folder, origin "feed NAME" (see briefing.feeds)."""
+    from .feeds.store import feeds_dir
+
+    root = feeds_dir()
+    if not root.is_dir():
+        return []
+    return [(d, f"feed {d.name}") for d in sorted(root.iterdir()) if d.is_dir()]
 
 
 def discover(
