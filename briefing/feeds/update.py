@@ -155,15 +155,13 @@ class Updater:
                 if error.retry_after is not None:
                     _back_off(feed, error)
                     break
-        done = (
-            f"{outcome.new} new, {outcome.changed} updated"
-            if outcome.new or outcome.changed
-            else "unchanged"
-        )
+        changes = f"{outcome.new} new, {outcome.changed} updated"
+        done = changes if outcome.new or outcome.changed else "unchanged"
         if problems:
             outcome.ok = False
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            outcome.line = f"failed: {problems[0]}{more}; {done}"
+            also = f"; {changes}" if outcome.new or outcome.changed else ""
+            outcome.line = f"failed: {problems[0]}{more}{also}"
             outcome.warnings.extend(problems[1:])
         else:
             outcome.line = done
