@@ -34,5 +34,9 @@ def set_aside(path: Path) -> Path:
     """Rename a damaged file to NAME.damaged-TIMESTAMP beside it; return the new path."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    number = 1
+    while aside.exists():  # never replace an earlier damaged copy
+        number += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{number}")
     os.replace(path, aside)
     return aside
