@@ -28,8 +28,9 @@ def parse(path: Path) -> dict[str, object]:
 
 def test_the_feed_is_valid_atom_with_an_enclosure_per_briefing(tmp_path: Path) -> None:
     ids = write_briefings(tmp_path / "src", 3)
-    result = run("publish", str(tmp_path / "src"), str(tmp_path / "out"),
-                 "--base-url", "https://news.example/b", "--title", "Evening <news> & more")  # fmt: skip
+    base = ("--base-url", "https://news.example/b")
+    result = run("publish", str(tmp_path / "src"), str(tmp_path / "out"), *base,
+                 "--title", "Evening <news> & more")  # fmt: skip
     assert result.code == 0, result.err
     feed = feedparser.parse((tmp_path / "out" / "feed.atom").read_bytes())
     assert not feed.bozo and feed.version == "atom10"
