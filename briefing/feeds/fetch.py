@@ -135,10 +135,12 @@ async def _fetch(
                 if not location:
                     raise FetchError(f"{what}: HTTP {status} redirect without a Location")
                 current = check_url(urljoin(current, location.strip()))
+                await _drain(response)
                 continue
             etag = response.headers.get("etag")
             modified = response.headers.get("last-modified")
             if status == 304 and validators:
+                await _drain(response)
                 return Fetched(current, 304, b"", etag, modified)
             if status in (429, 503):
                 wait = retry_after_seconds(response.headers.get("retry-after"))
@@ -154,6 +156,15 @@ async def _fetch(
         finally:
             await response.aclose()
     raise FetchError(f"{what}: more than {MAX_REDIRECTS} redirects")
+
+
+async def _drain(response: httpx.Response, limit: int = 65536) -> None:
+    """Read a small unwanted body (304, redirect) so the connection can be reused."""
+    seen = 0
+    async for raw in response.aiter_raw():
+        seen += len(raw)
+        if seen > limit:
+            break  # too much to be polite about: the connection is closed instead
 
 
 def _mib(size: int) -> str:
