@@ -91,7 +91,7 @@ def sources(
 
 def feed_dirs() -> list[tuple[Path, str]]:
     """Each subscribed feed's download folder, origin "feed NAME" (see briefing.feeds)."""
-    from .feeds.store import feeds_dir
+    from .feeds import feeds_dir
 
     root = feeds_dir()
     if not root.is_dir():

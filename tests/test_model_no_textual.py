@@ -93,3 +93,16 @@ def test_the_feed_package_never_imports_the_ui(tmp_path: Path) -> None:
     )
     assert "httpx" in modules and "feedparser" in modules
     assert not modules & {"textual"}, modules & {"textual"}
+
+
+def test_the_library_finds_feed_folders_without_the_subscriptions_code(tmp_path: Path) -> None:
+    """Discovery runs before the reader's first frame: it must not load feed machinery."""
+    modules = loaded_modules(
+        "import briefing.library, sys\nbriefing.library.discover()\n"
+        "ours = sorted(m for m in sys.modules if m.startswith('briefing.'))\n"
+        "print('MODULES=' + json.dumps(ours))\n"
+        "raise SystemExit(0)",
+        tmp_path,
+    )
+    assert "briefing.feeds" in modules
+    assert not {"briefing.feeds.store", "briefing.feeds.files"} & modules

@@ -14,8 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from ..cleaning import plain_line
+from . import feeds_dir
 from .fetch import FetchError, check_url
-from .store import Feed, feeds_dir, find, load_feeds, save_feeds, slugify, subscriptions_path
+from .store import Feed, find, load_feeds, save_feeds, slugify, subscriptions_path
 from .update import DEFAULT_JOBS, DEFAULT_TIMEOUT, Outcome, probe, update_all
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fields import SLUG
+from . import feeds_dir
 from .files import atomic_write, set_aside
 
 STORE_VERSION = 1
@@ -30,13 +31,6 @@ def config_dir() -> Path:
 
 def subscriptions_path() -> Path:
     return config_dir() / "subscriptions.json"
-
-
-def feeds_dir() -> Path:
-    """Where downloads go: one folder per feed, named after it."""
-    from platformdirs import user_data_path
-
-    return user_data_path("briefing", appauthor=False) / "feeds"
 
 
 def slugify(text: str, fallback: str = "feed") -> str:
