@@ -172,3 +172,45 @@ def test_the_first_feed_to_hold_an_id_keeps_it(server: HTTPServer) -> None:
     assert first.err.count("alpha") == 1 and "feed 'a', which wins" in first.err
     assert (held("a") / "alpha.yaml").exists() and not (held("b") / "alpha.yaml").exists()
     assert "alpha" not in run("update").err
+
+
+def test_subscribe_checks_the_feed_and_saves_nothing_when_it_is_not_one(server: HTTPServer) -> None:
+    server.expect_request("/page").respond_with_data(b"<html><body>hello</body></html>")
+    server.expect_request("/feed.atom").respond_with_data(feed([("alpha", GOOD)]))
+    result = run("subscribe", server.url_for("/page"))
+    assert result.code == 1 and "is not a valid feed" in result.err
+    assert load_feeds()[0] == []
+    ok = run("subscribe", server.url_for("/feed.atom"))
+    assert ok.code == 0 and "as faulty (1 briefings)" in ok.out
+    assert run("subscribe", server.url_for("/feed.atom")).out.startswith("already subscribed")
+    listed = run("feeds").out.splitlines()
+    assert listed[1].split()[:3] == ["faulty", "never", "0"]
+
+
+def test_tls_is_verified(tmp_path: Path) -> None:
+    import shutil
+    import ssl
+    import subprocess
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed (needed to make a self-signed certificate)")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-subj", "/CN=127.0.0.1", "-days", "1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    httpd = HTTPServer(host="127.0.0.1", port=0, ssl_context=context, threaded=True)
+    httpd.expect_request("/feed.atom").respond_with_data(feed([("alpha", GOOD)]))
+    httpd.start()
+    try:
+        result = run("subscribe", httpd.url_for("/feed.atom"))
+        assert httpd.url_for("/").startswith("https://")
+        assert result.code == 1 and "CERTIFICATE_VERIFY_FAILED" in result.err, result.err
+    finally:
+        httpd.clear()
+        httpd.stop()
