@@ -181,7 +181,7 @@ def test_subscribe_checks_the_feed_and_saves_nothing_when_it_is_not_one(server: 
     assert result.code == 1 and "is not a valid feed" in result.err
     assert load_feeds()[0] == []
     ok = run("subscribe", server.url_for("/feed.atom"))
-    assert ok.code == 0 and "as faulty (1 briefings)" in ok.out
+    assert ok.code == 0 and "as faulty (1 briefing)" in ok.out
     assert run("subscribe", server.url_for("/feed.atom")).out.startswith("already subscribed")
     listed = run("feeds").out.splitlines()
     assert listed[1].split()[:3] == ["faulty", "never", "0"]

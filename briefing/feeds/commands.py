@@ -79,7 +79,7 @@ def subscribe(argv: Sequence[str]) -> int:
     feeds.append(feed)
     save_feeds(feeds)
     print(
-        f"subscribed to {parsed.title or url} as {feed.name} ({len(parsed.offered)} briefings); "
+        f"subscribed to {parsed.title or url} as {feed.name} ({_count(len(parsed.offered))}); "
         "run `briefing update` to download them"
     )
     return 0
@@ -210,3 +210,7 @@ def _run(chosen: list[Feed], feeds: list[Feed], jobs: int, timeout: float) -> li
             progress.advance(task)
 
         return asyncio.run(update_all(chosen, feeds, jobs=jobs, timeout=timeout, done=tick))
+
+
+def _count(number: int) -> str:
+    return f"{number} briefing{'s' * (number != 1)}"
