@@ -27,10 +27,20 @@ def _load() -> list[Feed]:
     return feeds
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("takes a number of seconds from 0 to 3600")
+    return value
+
+
 def _timeout(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"give up on one download after this long (default {DEFAULT_TIMEOUT:g})",
