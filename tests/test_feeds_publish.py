@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import stat
@@ -11,9 +12,11 @@ from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.feeds import NAMESPACE
-from briefing.feeds.atom import read_previous
+from briefing.feeds.atom import Entry, build_feed, read_previous
 from briefing.feeds.fetch import retry_after_seconds
 from briefing.feeds.store import Feed, load_feeds, save_feeds, subscriptions_path
 
@@ -143,3 +146,20 @@ def test_subscribe_refuses_what_is_not_http(tmp_path: Path) -> None:
     for url in ("file:///etc/passwd", "ftp://x/feed", "data:,x", "feed.atom"):
         result = run("subscribe", url)
         assert result.code == 2 and "only http and https" in result.err
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=80), st.text(max_size=200))
+def test_any_text_makes_a_valid_feed(title: str, summary: str) -> None:
+    """Whatever a briefing's text holds, the feed stays well-formed Atom and keeps its ids."""
+    entry = Entry(
+        briefing_id="story", title=title, summary=summary,
+        updated=dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC), href="story.yaml",
+        length=1, sha256="a" * 64, content=summary, entry_id="urn:briefing:story",
+    )  # fmt: skip
+    data = build_feed([entry], title=title, feed_id="urn:f", author=title, self_href=None)
+    parsed = feedparser.parse(io.BytesIO(data))
+    assert not parsed.bozo, parsed.bozo_exception
+    (only,) = parsed.entries
+    assert only.briefing_id == "story" and only.briefing_sha256 == "a" * 64
+    assert len(parsed.entries) == 1

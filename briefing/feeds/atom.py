@@ -9,6 +9,7 @@ entry that does not look right is simply forgotten.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from ..fields import SLUG, format_date_time, parse_date_time
 from . import MEDIA_TYPE, NAMESPACE, PREFIX
 
 ATOM = "http://www.w3.org/2005/Atom"
+# What XML 1.0 cannot hold at all (the loader has already replaced C0/C1 controls).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_PREVIOUS_FEED = 16 * 1024 * 1024
 _SHA256_HEX = frozenset("0123456789abcdef")
 
@@ -49,6 +52,11 @@ class Previous:
     updated: dt.datetime
 
 
+def xml_text(text: str) -> str:
+    """Text XML can carry: anything it cannot (U+FFFE, U+FFFF...) becomes U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _q(name: str) -> str:
     return f"{{{ATOM}}}{name}"
 
@@ -65,22 +73,22 @@ def build_feed(
     ET.register_namespace(PREFIX, NAMESPACE)
     feed = ET.Element(_q("feed"))
     ET.SubElement(feed, _q("id")).text = feed_id
-    ET.SubElement(feed, _q("title")).text = title
+    ET.SubElement(feed, _q("title")).text = xml_text(title)
     newest = max(
         (entry.updated for entry in entries), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     )
     ET.SubElement(feed, _q("updated")).text = format_date_time(newest)
-    ET.SubElement(ET.SubElement(feed, _q("author")), _q("name")).text = author
+    ET.SubElement(ET.SubElement(feed, _q("author")), _q("name")).text = xml_text(author)
     ET.SubElement(feed, _q("generator")).text = "briefing"
     if self_href is not None:
         ET.SubElement(feed, _q("link"), rel="self", href=self_href, type="application/atom+xml")
     for entry in sorted(entries, key=lambda e: (e.updated, e.briefing_id), reverse=True):
         node = ET.SubElement(feed, _q("entry"))
         ET.SubElement(node, _q("id")).text = entry.entry_id
-        ET.SubElement(node, _q("title")).text = entry.title
+        ET.SubElement(node, _q("title")).text = xml_text(entry.title)
         ET.SubElement(node, _q("updated")).text = format_date_time(entry.updated)
-        ET.SubElement(node, _q("summary"), type="text").text = entry.summary
-        ET.SubElement(node, _q("content"), type="text").text = entry.content
+        ET.SubElement(node, _q("summary"), type="text").text = xml_text(entry.summary)
+        ET.SubElement(node, _q("content"), type="text").text = xml_text(entry.content)
         if entry.alternate is not None:
             ET.SubElement(node, _q("link"), rel="alternate", type="text/html", href=entry.alternate)
         ET.SubElement(
