@@ -214,3 +214,19 @@ def test_tls_is_verified(tmp_path: Path) -> None:
     finally:
         httpd.clear()
         httpd.stop()
+
+
+def test_a_feed_with_entity_declarations_is_refused_before_parsing(server: HTTPServer) -> None:
+    laughs = '<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    bomb = (
+        feed([("alpha", GOOD)])
+        .replace(b"<feed ", f"<!DOCTYPE feed [{laughs}]>\n<feed ".encode(), 1)
+        .replace(b"<title>Faulty</title>", b"<title>&a9;</title>")
+    )
+    server.expect_request("/feed.atom").respond_with_data(bomb)
+    started = time.monotonic()
+    result = run("subscribe", server.url_for("/feed.atom"))
+    assert result.code == 1 and "declares its own DTD entities; refused" in result.err
+    assert time.monotonic() - started < 5

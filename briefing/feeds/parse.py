@@ -21,6 +21,8 @@ from . import NAMESPACE
 from .fetch import FetchError, check_url
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_ROOT = re.compile(rb"<[A-Za-z_]")
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,11 @@ class ParsedFeed:
 
 def parse_feed(body: bytes, url: str) -> ParsedFeed:
     """The feed's briefings; FetchError when the document is not a usable feed."""
+    root = _ROOT.search(body)
+    subset = _INTERNAL_SUBSET.search(body, 0, root.start() if root else len(body))
+    if subset is not None:
+        # Entity declarations: no feed needs them, and expanding them is how XML bombs work.
+        raise FetchError(f"feed: {shown_url(url)} declares its own DTD entities; refused")
     import feedparser  # type: ignore[import-untyped]
 
     # The content type is ours to state (we check the document, not the server's label);
