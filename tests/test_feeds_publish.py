@@ -163,3 +163,12 @@ def test_any_text_makes_a_valid_feed(title: str, summary: str) -> None:
     (only,) = parsed.entries
     assert only.briefing_id == "story" and only.briefing_sha256 == "a" * 64
     assert len(parsed.entries) == 1
+
+
+def test_two_updates_never_run_at_once() -> None:
+    from briefing.feeds.store import exclusive
+
+    save_feeds([Feed(name="one", url="http://127.0.0.1:9/feed.atom")])
+    with exclusive():
+        result = run("update")
+    assert result.code == 1 and "another update is running" in result.err

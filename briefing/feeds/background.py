@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass
 
 from ..cleaning import plain_line
-from .store import load_feeds, save_feeds
+from .store import Busy, exclusive, load_feeds, save_feeds
 from .update import DEFAULT_JOBS, DEFAULT_TIMEOUT, update_all
 
 
@@ -23,6 +23,14 @@ class Summary:
 
 
 def update_subscriptions(*, jobs: int = DEFAULT_JOBS, timeout: float = DEFAULT_TIMEOUT) -> Summary:
+    try:
+        with exclusive():
+            return _update(jobs, timeout)
+    except Busy as busy:
+        return Summary(f"Feeds were not updated: {busy}.", True, False)
+
+
+def _update(jobs: int, timeout: float) -> Summary:
     feeds, warning = load_feeds()
     if not feeds:
         text = "No subscriptions: add one with `briefing subscribe URL`."

@@ -171,6 +171,17 @@ def update(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.jobs <= 16:
         parser.error("--jobs takes 1 to 16")
+    from .store import Busy, exclusive
+
+    try:
+        with exclusive():
+            return _update(parser, args)
+    except Busy as busy:
+        print(f"briefing update: {busy}", file=sys.stderr)
+        return 1
+
+
+def _update(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     feeds = _load()
     chosen = feeds
     if args.names:

@@ -9,8 +9,11 @@ warning and the reader carries on with no subscriptions.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,3 +146,29 @@ def unique_name(feeds: list[Feed], wanted: str) -> str:
         name = f"{wanted[:60]}-{number}"
         number += 1
     return name
+
+
+class Busy(Exception):
+    """Another `briefing update` (or the reader's `U`) holds the subscriptions."""
+
+
+@contextlib.contextmanager
+def exclusive() -> Iterator[None]:
+    """Hold the subscriptions lock for an update, or raise Busy at once.
+
+    Two updates at the same time (cron and the reader's `U`) would each write
+    the subscriptions file from their own copy and lose the other's validators.
+    """
+    import fcntl
+
+    folder = config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder / "subscriptions.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy("another update is running; try again when it has finished") from None
+        yield
+    finally:
+        os.close(handle)
