@@ -33,6 +33,8 @@ def test_update_fetches_only_what_changed(tmp_path: Path) -> None:
         listed = json.loads(run("list", "--json").out)
         origins = {row["id"]: row["origin"] for row in listed}
         assert all(origins[briefing_id] == "feed briefings" for briefing_id in ids)
+        table = run("list").out.splitlines()
+        assert sum("  feed briefings  " in line for line in table) == 3
 
         mark = len(server.requests())
         second = run("update")
