@@ -44,6 +44,8 @@ class BriefingApp(App[int]):
                 tooltip="Command palette: sections, entries, events, actions"),
         Binding("ctrl+z", "suspend_process", "Suspend", show=False,
                 tooltip="Suspend to the shell (fg comes back)"),
+        Binding("U", "update_feeds", "Update feeds", show=False,
+                tooltip="Update subscribed feeds in the background"),
     ]  # fmt: skip
 
     def __init__(
@@ -205,6 +207,33 @@ class BriefingApp(App[int]):
                                 screen.action_toggle_sidebar)  # fmt: skip
             yield SystemCommand("Timeline", "Show the timeline", screen.action_timeline)
         yield SystemCommand("Library", "Every briefing found, newest first", self.action_library)
+        yield SystemCommand("Update feeds", "Download what is new in subscribed feeds (U)",
+                            self.action_update_feeds)  # fmt: skip
+
+    def action_update_feeds(self) -> None:
+        """Update in a thread (its own event loop and HTTP client): keys stay instant."""
+        self.notify("Updating feeds\u2026", title="Feeds", timeout=2, markup=False)
+        self.run_worker(
+            self._update_feeds, thread=True, exclusive=True, group="feeds", exit_on_error=False
+        )
+
+    def _update_feeds(self) -> None:
+        from .feeds.background import update_subscriptions
+
+        try:
+            summary = update_subscriptions()
+        except OSError as error:  # a full disk, an unwritable folder: say so, keep reading
+            message = f"Feeds were not updated: {error.strerror or error}"
+            self.call_from_thread(self._feeds_updated, message, True, False)
+            return
+        self.call_from_thread(self._feeds_updated, summary.message, summary.failed, summary.arrived)
+
+    def _feeds_updated(self, message: str, failed: bool, arrived: bool) -> None:
+        if arrived:
+            self.library = None  # read again, feed folders included, when the library opens
+        self.notify(
+            message, title="Feeds", severity="warning" if failed else "information", markup=False
+        )
 
 
 def run_reader(found: Found, library: Library, *, fresh: bool = False) -> int:

@@ -30,6 +30,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("briefing.format_schema", "main"),
     "new": ("briefing.skeleton", "main"),
     "serve": ("briefing.serve.command", "serve"),
+    "publish": ("briefing.feeds.publish", "publish"),
+    "subscribe": ("briefing.feeds.commands", "subscribe"),
+    "unsubscribe": ("briefing.feeds.commands", "unsubscribe"),
+    "feeds": ("briefing.feeds.commands", "feeds_"),
+    "update": ("briefing.feeds.commands", "update"),
 }
 
 DESCRIPTION = """\
@@ -45,6 +50,8 @@ commands:
   briefing schema               print the format's JSON Schema (for editors)
   briefing export DIR           write the library as web pages with an index (or other formats)
   briefing serve [PATH...]      an SSH server that puts everyone who connects into the reader
+  briefing publish SRC OUT      write a folder of briefings and its Atom feed for a web server
+  briefing subscribe URL        follow a feed (also: unsubscribe URL|NAME, feeds, update [NAME...])
 
 Run `briefing COMMAND --help` for a command's options.
 """

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .fields import format_date_time
 from .model import Briefing, Kind, Paragraph, Passage, Points, Quote, Section
 
 LineKind = Literal[
@@ -34,6 +35,8 @@ class Line:
 
 def _date_line(briefing: Briefing) -> str:
     parts = [briefing.date.isoformat(), briefing.source.outlet]
+    if briefing.updated is not None:
+        parts.append("updated " + format_date_time(briefing.updated))
     if briefing.topics:
         parts.append("topics: " + ", ".join(briefing.topics))
     return " · ".join(parts)
@@ -228,6 +231,7 @@ def to_data(briefing: Briefing) -> dict[str, Any]:
         "title": briefing.title,
         "summary": _passage(briefing.summary),
         "date": briefing.date.isoformat(),
+        "updated": format_date_time(briefing.updated) if briefing.updated else None,
         "topics": list(briefing.topics),
         "source": {
             "outlet": source.outlet,

@@ -20,6 +20,11 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 64
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
+_DATE_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))",
+    re.ASCII,
+)
 
 _TYPE_NAMES = {
     "int": "a number",
@@ -186,6 +191,29 @@ class Fields:
             self.error(node, f"{what}: expected a date like 2024-01-19, found {describe(node)}")
         return None
 
+    def date_time(self, node: Node, what: str) -> dt.datetime | None:
+        """An RFC 3339 date-time with a zone: a YAML timestamp or a quoted string."""
+        if isinstance(node, Scalar) and resolve_scalar(node) in ("str", "timestamp"):
+            text = node.value.strip()
+            value = parse_date_time(text)
+            if value is not None:
+                return value
+            shown = clean_text(text, single_line=True)[0][:40]
+            hint = "; write it like 2024-01-19T14:30:00Z or 2024-01-19T16:30:00+02:00"
+            if _DATE_TIME.fullmatch(text):
+                self.error(node, f"{what}: {shown} is not a real date and time{hint}")
+                return None
+            if _DATE.match(text):
+                self.error(node, f"{what}: {shown} has no time zone (or is not RFC 3339){hint}")
+                return None
+        if not isinstance(node, Refused):
+            self.error(
+                node,
+                f"{what}: expected a date and time with a zone like 2024-01-19T14:30:00Z, "
+                f"found {describe(node)}",
+            )
+        return None
+
     def partial_date(self, node: Node, what: str) -> PartialDate | None:
         """A year, a month or a day: YYYY, YYYY-MM or YYYY-MM-DD."""
         if isinstance(node, Scalar) and resolve_scalar(node) in ("str", "timestamp", "int"):
@@ -222,3 +250,29 @@ class Fields:
             return ()
         values = (read(item, f"{what}[{number}]") for number, item in enumerate(items, 1))
         return tuple(value for value in values if value is not None)
+
+
+def parse_date_time(value: str) -> dt.datetime | None:
+    """An RFC 3339 date-time with a zone, or None (no zone, not a real instant, other text)."""
+    match = _DATE_TIME.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zulu, sign, zh, zm = match.groups()
+    try:
+        offset = dt.timedelta(hours=int(zh), minutes=int(zm)) if not zulu else dt.timedelta()
+        if sign == "-":
+            offset = -offset
+        micro = int((fraction or "0").ljust(6, "0")[:6])
+        # RFC 3339 allows a leap second (:60); Python cannot hold one, so it becomes :59.
+        return dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), min(int(second), 59), micro,
+            tzinfo=dt.timezone(offset),
+        )  # fmt: skip
+    except ValueError:
+        return None
+
+
+def format_date_time(value: dt.datetime) -> str:
+    """RFC 3339, with Z for UTC: the form the exports and the feed write."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

@@ -186,7 +186,21 @@ def sources(
         pass
     else:
         yield user, "user data"
+    yield from feed_dirs()
     yield bundled_dir(), "bundled"
+
+
+def feed_dirs() -> list[tuple[Path, str]]:
+    """Each subscribed feed's download folder, origin "feed NAME" (see briefing.feeds)."""
+    from .feeds import feeds_dir
+
+    try:  # no home (platformdirs raises), an unreadable folder: no feeds, like no user folder
+        root = feeds_dir()
+        if not root.is_dir():
+            return []
+        return [(d, f"feed {d.name}") for d in sorted(root.iterdir()) if d.is_dir()]
+    except (OSError, RuntimeError):
+        return []
 
 
 def discover(

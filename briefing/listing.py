@@ -102,7 +102,7 @@ def home_as_tilde(path: str) -> str:
 def _cells(item: Found) -> dict[str, str]:
     briefing = item.briefing
     origin = item.origin
-    if briefing.path is not None and origin != "bundled":
+    if briefing.path is not None and origin != "bundled" and not origin.startswith("feed "):
         origin = home_as_tilde(plain_line(str(briefing.path)))
     return {
         "DATE": briefing.date.isoformat(),

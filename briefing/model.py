@@ -207,6 +207,8 @@ class Briefing:
     topics: tuple[str, ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
+    updated: dt.datetime | None = None
+    """When this version was last revised (RFC 3339, always with a zone)."""
     path: Path | None = field(default=None, compare=False)
     """The file it was loaded from, when it came from one."""
 

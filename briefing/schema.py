@@ -35,7 +35,7 @@ MAX_TIMELINE = 5_000
 MAX_ALIASES = 200
 
 TOP_REQUIRED = ("briefing", "id", "title", "summary", "date", "source", "sections")
-TOP_OPTIONAL = ("topics", "glossary", "timeline")
+TOP_OPTIONAL = ("updated", "topics", "glossary", "timeline")
 SOURCE_KEYS = ("headline", "authors", "dateline", "published", "url", "note")
 SECTION_OPTIONAL = ("summary", "collapsed")
 ENTRY_OPTIONAL = ("aliases", "about", "related")
@@ -63,6 +63,7 @@ class SchemaReader(Fields):
         briefing_id = self.at(root, "id", self.slug, "id")
         title = self.at(root, "title", self.line, "title")
         date = self.at(root, "date", self.date, "date")
+        updated = self.at(root, "updated", self.date_time, "updated")
         topics = self.at(root, "topics", self._lines, "topics") or ()
         source = self.at(root, "source", self._source, "source")
         glossary = self.at(root, "glossary", self._glossary, "glossary") or ()
@@ -85,6 +86,7 @@ class SchemaReader(Fields):
             source=source,
             sections=sections,
             topics=topics,
+            updated=updated,
             glossary=glossary,
             timeline=timeline,
             path=path,

@@ -74,3 +74,37 @@ def test_commands_without_a_terminal_do_not_import_the_ui(argv: list[str], tmp_p
     )
     assert "briefing" in modules
     assert not modules & set(UI), modules & set(UI)
+
+
+def test_reader_and_cli_do_not_load_the_feed_stack(tmp_path: Path) -> None:
+    """httpx and feedparser load only when a feed command runs, never at the reader's start-up."""
+    modules = loaded_modules(
+        "import briefing.cli, briefing.app, briefing.library, briefing.feeds\n"
+        "briefing.library.discover()",
+        tmp_path,
+    )
+    assert "textual" in modules  # the probe really imported the reader
+    assert not modules & {"httpx", "httpcore", "feedparser"}, modules & {"httpx", "feedparser"}
+
+
+def test_the_feed_package_never_imports_the_ui(tmp_path: Path) -> None:
+    modules = loaded_modules(
+        "import briefing.feeds.publish, briefing.feeds.commands, briefing.feeds.update\n"
+        "import briefing.feeds.parse, briefing.feeds.fetch, briefing.feeds.atom, httpx, feedparser",
+        tmp_path,
+    )
+    assert "httpx" in modules and "feedparser" in modules
+    assert not modules & {"textual"}, modules & {"textual"}
+
+
+def test_the_library_finds_feed_folders_without_the_subscriptions_code(tmp_path: Path) -> None:
+    """Discovery runs before the reader's first frame: it must not load feed machinery."""
+    modules = loaded_modules(
+        "import briefing.library, sys\nbriefing.library.discover()\n"
+        "ours = sorted(m for m in sys.modules if m.startswith('briefing.'))\n"
+        "print('MODULES=' + json.dumps(ours))\n"
+        "raise SystemExit(0)",
+        tmp_path,
+    )
+    assert "briefing.feeds" in modules
+    assert not {"briefing.feeds.store", "briefing.feeds.files"} & modules

@@ -1,0 +1,274 @@
+"""Update subscribed feeds: conditional GETs, bounded concurrency, bad never replaces good.
+
+For each feed: skip it while its server's Retry-After lasts; GET the feed with
+its stored ETag/Last-Modified (a 304 means nothing to do); for each briefing
+it offers whose `updated` or SHA-256 differs from the copy we hold, download
+the YAML, check its SHA-256, load it with the loader (which must accept it
+and find the id the feed promised), and only then rename it into place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..fields import format_date_time, parse_date_time
+from ..loader import BriefingError, display_path, load_bytes, load_path
+from .fetch import FetchError, fetch
+from .files import atomic_write
+from .parse import Offered, ParsedFeed, parse_feed
+from .store import Feed
+
+if TYPE_CHECKING:
+    import httpx
+
+MAX_FEED = 8 * 1024 * 1024
+MAX_BRIEFING = 4 * 1024 * 1024  # the loader's own limit
+DEFAULT_JOBS = 4
+DEFAULT_TIMEOUT = 60.0
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one feed's update did, for the progress display and the exit status."""
+
+    name: str
+    ok: bool
+    line: str
+    new: int = 0
+    changed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def make_client(jobs: int, timeout: float) -> httpx.AsyncClient:
+    """One client per run: TLS verified, proxies from the environment, redirects checked by us."""
+    import httpx
+
+    from .. import __version__
+
+    return httpx.AsyncClient(
+        headers={"User-Agent": f"briefing/{__version__}"},
+        follow_redirects=False,
+        verify=True,
+        trust_env=True,  # HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY
+        timeout=httpx.Timeout(min(timeout, 30.0), connect=min(timeout, 10.0)),
+        limits=httpx.Limits(max_connections=jobs, max_keepalive_connections=jobs),
+    )
+
+
+def own_briefings(environ: dict[str, str] | None = None) -> dict[str, Path]:
+    """Ids of the user's own briefings (BRIEFING_PATH and the user folder): these always win."""
+    from ..library import briefing_files, sources
+
+    owned: dict[str, Path] = {}
+    for place, origin in sources((), environ):
+        if origin not in ("BRIEFING_PATH", "user data") or not place.is_dir():
+            continue
+        for file in briefing_files(place):
+            try:
+                briefing = load_path(file).briefing
+            except BriefingError:
+                continue
+            owned.setdefault(briefing.id, file)
+    return owned
+
+
+async def probe(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> ParsedFeed:
+    """Fetch a feed once and parse it: what `subscribe` checks before saving anything."""
+    async with make_client(1, timeout) as client:
+        got = await fetch(client, url, cap=MAX_FEED, what="feed", total_timeout=timeout)
+        return parse_feed(got.body, got.url)
+
+
+class Updater:
+    """Updates feeds with one HTTP client; ids are claimed so no two feeds share one."""
+
+    def __init__(
+        self,
+        feeds: list[Feed],
+        client: httpx.AsyncClient,
+        *,
+        timeout: float,
+        owned: dict[str, Path],
+    ) -> None:
+        self.client = client
+        self.timeout = timeout
+        self.owned = owned
+        self.claims: dict[str, str] = {}
+        for feed in feeds:
+            for briefing_id in feed.entries:
+                self.claims.setdefault(briefing_id, feed.name)
+
+    async def update(self, feed: Feed) -> Outcome:
+        outcome = await self._update(feed)
+        feed.ok = outcome.ok
+        feed.status = outcome.line
+        feed.last_update = format_date_time(now_utc())
+        feed.count = sum(1 for briefing_id in feed.entries if _stored(feed, briefing_id).is_file())
+        return outcome
+
+    async def _update(self, feed: Feed) -> Outcome:
+        waiting = parse_date_time(feed.retry_after or "")
+        if waiting is not None and waiting > now_utc():
+            when = format_date_time(waiting)
+            return Outcome(feed.name, False, f"not asked: the server asked us to wait until {when}")
+        validators = feed.validators.get(feed.url) if feed.ok else None
+        try:
+            got = await fetch(
+                self.client,
+                feed.url,
+                cap=MAX_FEED,
+                what="feed",
+                total_timeout=self.timeout,
+                validators=validators,
+            )
+        except FetchError as error:
+            _back_off(feed, error)
+            return Outcome(feed.name, False, f"failed: {error.message}")
+        feed.retry_after = None
+        _remember(feed, feed.url, got.etag, got.last_modified)
+        if got.status == 304:
+            return Outcome(feed.name, True, "unchanged")
+        try:
+            parsed = parse_feed(got.body, got.url)
+        except FetchError as error:
+            return Outcome(feed.name, False, f"failed: {error.message}")
+        if parsed.title:
+            feed.title = parsed.title
+        outcome = Outcome(feed.name, True, "")
+        problems = list(parsed.problems)
+        for offered in parsed.offered:
+            try:
+                await self._briefing(feed, offered, outcome)
+            except FetchError as error:
+                problems.append(error.message)
+                if error.retry_after is not None:
+                    _back_off(feed, error)
+                    break
+        changes = f"{outcome.new} new, {outcome.changed} updated"
+        done = changes if outcome.new or outcome.changed else "unchanged"
+        if problems:
+            outcome.ok = False
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            also = f"; {changes}" if outcome.new or outcome.changed else ""
+            outcome.line = f"failed: {problems[0]}{more}{also}"
+            outcome.warnings.extend(problems[1:])
+        else:
+            outcome.line = done
+        return outcome
+
+    async def _briefing(self, feed: Feed, offered: Offered, outcome: Outcome) -> None:
+        briefing_id = offered.briefing_id
+        mine = self.owned.get(briefing_id)
+        holder = self.claims.setdefault(briefing_id, feed.name)
+        if mine is not None or holder != feed.name:
+            if briefing_id not in feed.warned:
+                feed.warned.append(briefing_id)
+                winner = f"your file {display_path(mine)}" if mine else f"feed {holder!r}"
+                outcome.warnings.append(
+                    f"{briefing_id!r} is also the id of {winner}, which wins; "
+                    "this feed's copy is not downloaded"
+                )
+            if holder == feed.name and briefing_id not in feed.entries:
+                del self.claims[briefing_id]
+            return
+        held = feed.entries.get(briefing_id)
+        target = _stored(feed, briefing_id)
+        if (
+            held is not None
+            and held.get("sha256") == offered.sha256
+            and held.get("updated") == offered.updated
+            and target.is_file()
+        ):
+            return
+        try:
+            await self._download(feed, offered, target)
+        except FetchError:
+            if held is None:
+                del self.claims[briefing_id]
+            raise
+        feed.entries[briefing_id] = {"updated": offered.updated, "sha256": offered.sha256}
+        if held is None:
+            outcome.new += 1
+        else:
+            outcome.changed += 1
+
+    async def _download(self, feed: Feed, offered: Offered, target: Path) -> None:
+        what = f"{offered.briefing_id}.yaml"
+        got = await fetch(
+            self.client, offered.url, cap=MAX_BRIEFING, what=what, total_timeout=self.timeout
+        )
+        digest = hashlib.sha256(got.body).hexdigest()
+        if digest != offered.sha256:
+            raise FetchError(
+                f"{what}: SHA-256 {digest[:12]}… differs from the feed's {offered.sha256[:12]}…"
+            )
+        try:
+            loaded = load_bytes(got.body, f"{feed.name}/{what}", target)
+        except BriefingError as error:
+            first = error.diagnostics[0]
+            raise FetchError(
+                f"{what}: refused by the loader: {first.line}:{first.column}: {first.message}"
+            ) from None
+        if loaded.briefing.id != offered.briefing_id:
+            raise FetchError(
+                f"{what}: its id is {loaded.briefing.id!r}, "
+                f"not {offered.briefing_id!r} as the feed says"
+            )
+        atomic_write(target, got.body)
+
+
+def _stored(feed: Feed, briefing_id: str) -> Path:
+    return feed.folder / f"{briefing_id}.yaml"
+
+
+def _remember(feed: Feed, url: str, etag: str | None, modified: str | None) -> None:
+    """Keep the validators the server sent (a 304 may refresh them too)."""
+    saved = dict(feed.validators.get(url, {}))
+    if etag:
+        saved["etag"] = etag
+    if modified:
+        saved["last_modified"] = modified
+    if saved:
+        feed.validators[url] = saved
+
+
+def _back_off(feed: Feed, error: FetchError) -> None:
+    if error.retry_after is not None:
+        until = now_utc() + dt.timedelta(seconds=error.retry_after)
+        feed.retry_after = format_date_time(until)
+
+
+async def update_all(
+    feeds: Iterable[Feed],
+    all_feeds: list[Feed],
+    *,
+    jobs: int = DEFAULT_JOBS,
+    timeout: float = DEFAULT_TIMEOUT,
+    done: Callable[[Outcome], None] | None = None,
+    environ: dict[str, str] | None = None,
+) -> list[Outcome]:
+    """Update `feeds` at most `jobs` at a time; `done` hears of each as it finishes."""
+    owned = own_briefings(dict(os.environ) if environ is None else environ)
+    semaphore = asyncio.Semaphore(jobs)
+    async with make_client(jobs, timeout) as client:
+        updater = Updater(all_feeds, client, timeout=timeout, owned=owned)
+
+        async def one(feed: Feed) -> Outcome:
+            async with semaphore:
+                outcome = await updater.update(feed)
+            if done is not None:
+                done(outcome)
+            return outcome
+
+        return list(await asyncio.gather(*(one(feed) for feed in feeds)))
