@@ -8,6 +8,7 @@ import io
 import json
 import os
 import stat
+from html import escape as html_escape
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
@@ -51,6 +52,12 @@ def test_the_feed_is_valid_atom_with_an_enclosure_per_briefing(tmp_path: Path) -
         assert "WHAT HAPPENED" in entry.content[0].value
         mode = stat.S_IMODE((tmp_path / "out" / f"{entry.briefing_id}.yaml").stat().st_mode)
         assert mode & 0o044 == 0o044  # a web server running as another user can read it
+        (page,) = [x for x in entry.links if x.rel == "alternate"]
+        assert page.href == f"https://news.example/b/{entry.briefing_id}.html"
+        assert page.type == "text/html" and entry.link == page.href
+        html = (tmp_path / "out" / f"{entry.briefing_id}.html").read_text(encoding="utf-8")
+        assert html_escape(entry.title) in html and entry.title not in html  # escaped
+    assert (tmp_path / "out" / "index.html").is_file()
 
 
 def test_updated_is_kept_while_the_bytes_are_unchanged(tmp_path: Path) -> None:

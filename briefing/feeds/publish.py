@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from ..cleaning import plain_line
 from ..export import to_text
+from ..html import page_name, write_site
 from ..library import briefing_files
 from ..loader import BriefingError, Diagnostic, display_path, load_bytes, read_file
 from ..model import Briefing
@@ -132,6 +133,7 @@ def publish(argv: Sequence[str]) -> int:
         if not (target.is_file() and target.read_bytes() == data):
             atomic_write(target, data)
         href = f"{briefing.id}.yaml"
+        page = page_name(briefing)  # written below with write_site, linked as the alternate
         entries.append(
             Entry(
                 briefing_id=briefing.id,
@@ -143,13 +145,16 @@ def publish(argv: Sequence[str]) -> int:
                 sha256=digest,
                 content=to_text(briefing),
                 entry_id=f"{base}{href}" if base else f"urn:briefing:{briefing.id}",
+                alternate=(base or "") + page,
             )
         )
+    # Ordinary feed readers (newsboat, a browser) open each entry as a readable page.
+    write_site([briefing for briefing, _ in loaded], out, title=args.title)
     published = {entry.briefing_id for entry in entries}
     for gone in sorted(set(previous) - published):
-        stale = out / f"{gone}.yaml"
-        if stale.is_file():
-            stale.unlink()
+        for stale in (out / f"{gone}.yaml", out / f"{gone}.html"):
+            if stale.is_file():
+                stale.unlink()
     feed = build_feed(
         entries,
         title=args.title,
