@@ -37,6 +37,8 @@ class BriefingApp(App[int]):
     COMMANDS = App.COMMANDS | {_briefing_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", show=False, tooltip="Save your place and quit"),
+        Binding("ctrl+c,ctrl+q", "quit", "Quit", show=False, priority=True,
+                tooltip="Save your place and quit, from anywhere (fields too)"),
         Binding("question_mark", "help", "Help", show=False, tooltip="Show every key"),
         Binding("ctrl+p", "command_palette", "Commands",
                 tooltip="Command palette: sections, entries, events, actions"),

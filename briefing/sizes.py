@@ -1,0 +1,37 @@
+"""Every size and breakpoint of the reader's layout, in one table.
+
+The stylesheet's width rules are driven by the classes `ReaderScreen` sets
+from `breakpoint_classes`, and the article guesses its text width before the
+first layout from `sidebar_width`: both read this table, nothing else.
+No Textual here.
+"""
+
+from __future__ import annotations
+
+TINY = 40
+"""Below this many columns the footer gives way to a one-line hint in the top bar."""
+NARROW = 60
+"""Below this many columns the sidebar folds away and opens over the article."""
+WIDE = 100
+"""From this many columns the sidebar has its normal width (narrower below)."""
+WIDER = 140
+"""From this many columns the sidebar is wider."""
+
+SIDEBAR_WIDTHS = {"-medium": 28, "": 36, "-wide": 44}
+"""The sidebar's width per breakpoint class (the stylesheet repeats these)."""
+
+
+def breakpoint_class(width: int) -> str:
+    """The screen class for a window this wide ("" for the normal width)."""
+    if width < NARROW:
+        return "-narrow"
+    if width < WIDE:
+        return "-medium"
+    if width >= WIDER:
+        return "-wide"
+    return ""
+
+
+def sidebar_width(window: int) -> int:
+    """Columns the sidebar takes beside the article (0: it folds away)."""
+    return SIDEBAR_WIDTHS.get(breakpoint_class(window), 0)
