@@ -1,8 +1,8 @@
 """Every size and breakpoint of the reader's layout, in one table.
 
-The stylesheet's width rules are driven by the classes `ReaderScreen` sets
-from `breakpoint_classes`, and the article guesses its text width before the
-first layout from `sidebar_width`: both read this table, nothing else.
+The reader screen sets its breakpoint class and the sidebar's width from
+here on every resize, and the article guesses its text width before the
+first layout from `sidebar_width`: the stylesheet holds no widths.
 No Textual here.
 """
 
@@ -18,7 +18,7 @@ WIDER = 140
 """From this many columns the sidebar is wider."""
 
 SIDEBAR_WIDTHS = {"-medium": 28, "": 36, "-wide": 44}
-"""The sidebar's width per breakpoint class (the stylesheet repeats these)."""
+"""The sidebar's width per breakpoint class."""
 
 
 def breakpoint_class(width: int) -> str:

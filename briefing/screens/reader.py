@@ -23,7 +23,7 @@ from textual.widgets import ContentSwitcher, TabbedContent, TabPane
 from ..jumps import JumpKind, JumpList
 from ..model import Briefing
 from ..position import from_saved, to_saved
-from ..sizes import SIDEBAR_WIDTHS, TINY, breakpoint_class
+from ..sizes import SIDEBAR_WIDTHS, TINY, breakpoint_class, sidebar_width
 from ..state import ReadingState
 from ..widgets.article import ArticleView
 from ..widgets.card import EntryCard
@@ -206,6 +206,8 @@ class ReaderScreen(SearchingScreen):
                 self.set_class(name == current, name)
         self.set_class(width < TINY, "-tiny")
         self.narrow = current == "-narrow"
+        sidebar = self.query_one("#sidebar")
+        sidebar.styles.width = "90%" if self.narrow else sidebar_width(width)
         self._update_topbar()
 
     def watch_narrow(self, narrow: bool) -> None:
