@@ -73,7 +73,8 @@ async def test_letters_are_commands_in_the_sidebar(tmp_path: Path) -> None:
         await pilot.press("s", "tab")
         assert isinstance(app.focused, OptionList)
         await pilot.press("slash")
-        assert app.focused is field
+        focused: object = app.focused
+        assert focused is field
         await pilot.press(*"kerm", "escape")
         assert field.value == "" and isinstance(app.focused, OptionList)
         await pilot.press("slash", *"kerm", "enter")
@@ -98,7 +99,8 @@ async def test_esc_on_a_card_keeps_the_list_place(tmp_path: Path) -> None:
         assert screen.article.cursor is not None
         assert isinstance(app.focused, EntryCard), "a wide window keeps the card in view"
         await pilot.press("escape")
-        assert app.focused is listing and listing.highlighted == index
+        focused: object = app.focused
+        assert focused is listing and listing.highlighted == index
         assert listing.get_option_at_index(index).id == chosen
         assert screen.article.cursor is None, "the article's mention cursor is cleared"
 
