@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -15,6 +16,7 @@ from textual.screen import Screen
 
 from .library import Found, Library
 from .model import Briefing
+from .preferences import load_preferences, save_preferences
 from .screens.reader import ReaderScreen
 from .state import ReadingState, load_state, save_state
 
@@ -54,6 +56,7 @@ class BriefingApp(App[int]):
         library: Library | None = None,
         fresh: bool = False,
         state_dir: Path | None = None,
+        config_dir: Path | None = None,
         driver_class: type[Driver] | None = None,
     ) -> None:
         super().__init__(driver_class=driver_class)
@@ -65,6 +68,9 @@ class BriefingApp(App[int]):
         """Found at start-up by the command line; discovered on first use otherwise."""
         self._warnings: list[str] = []
         self.animation_level = "none"
+        self.config_dir = config_dir
+        self.preferences, warnings = load_preferences(config_dir)
+        self._warnings += warnings
 
     def get_default_screen(self) -> Screen[Any]:
         # The reader is the first screen itself: pushing it over an empty
@@ -72,6 +78,8 @@ class BriefingApp(App[int]):
         return self._reader(self.briefing)
 
     def on_mount(self) -> None:
+        self._apply_theme()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.app_resume_signal.subscribe(self, self._resumed)
         for warning in self._warnings:
             self.notify(warning, title="Reading state", severity="warning", markup=False)
@@ -81,6 +89,41 @@ class BriefingApp(App[int]):
                 loop.add_signal_handler(signum, self._on_signal)
         except (NotImplementedError, RuntimeError, ValueError):
             pass
+
+    # Preferences -------------------------------------------------------
+
+    def offered_themes(self) -> list[str]:
+        """Themes whose text stays readable at this terminal's colour depth."""
+        from .themes import readable
+
+        depth = self.console.color_system
+        return [name for name, theme in self.available_themes.items() if readable(theme, depth)]
+
+    def _apply_theme(self) -> None:
+        offered = self.offered_themes()
+        wanted = self.preferences.theme
+        if wanted is not None and wanted not in offered:
+            self._warnings.append(f"theme {wanted!r} is not available here; using another")
+            wanted = None
+        if wanted is None and self.theme not in offered:
+            wanted = next((n for n in ("textual-dark", "ansi-dark") if n in offered), None)
+        if wanted is not None and wanted != self.theme:
+            self.theme = wanted
+
+    def _theme_changed(self, _theme: object) -> None:
+        if self.preferences.theme != self.theme:
+            self.preferences.theme = self.theme
+            self._save_preferences()
+
+    def on_reader_screen_sidebar_chosen(self, message: ReaderScreen.SidebarChosen) -> None:
+        self.preferences.sidebar = message.shown
+        self._save_preferences()
+
+    def _save_preferences(self) -> None:
+        try:
+            save_preferences(self.preferences, self.config_dir)
+        except OSError as error:
+            self.log.warning(f"could not save preferences: {error}")
 
     def _resumed(self, _app: object) -> None:
         """Back from Ctrl+Z: the shell drew over the screen, so draw all of it again."""
@@ -99,7 +142,9 @@ class BriefingApp(App[int]):
                 self.notify(warning, title="Reading state", severity="warning", markup=False)
             elif warning:
                 self._warnings.append(warning)
-        return ReaderScreen(briefing, state, from_library=from_library)
+        return ReaderScreen(
+            briefing, state, from_library=from_library, sidebar=self.preferences.sidebar
+        )
 
     @property
     def reader(self) -> ReaderScreen | None:
@@ -161,9 +206,14 @@ class BriefingApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
-            # Screenshots write files wherever the app runs (a server, over SSH).
-            if "screenshot" not in command.title.lower():
+            # Screenshots write files wherever the app runs (a server, over SSH);
+            # the theme list is ours, marking the current one.
+            if "screenshot" not in command.title.lower() and command.title != "Theme":
                 yield command
+        for name in self.offered_themes():
+            current = " \u2713 current" if name == self.theme else ""
+            yield SystemCommand(f"Theme: {name}{current}", "Use this theme (remembered)",
+                                partial(setattr, self, "theme", name))  # fmt: skip
         if isinstance(screen, ReaderScreen):
             yield SystemCommand(
                 "Expand all sections", "Open every section", screen.action_expand_all

@@ -1,8 +1,9 @@
 """Every size and breakpoint of the reader's layout, in one table.
 
-The reader screen sets its breakpoint class and the sidebar's width from
-here on every resize, and the article guesses its text width before the
-first layout from `sidebar_width`: the stylesheet holds no widths.
+The reader screen sets its breakpoint class from here on every resize and
+takes its sidebar widths as CSS made from this table (`sidebar_css`); the
+article guesses its text width before the first layout from
+`sidebar_width`. The stylesheet holds no widths.
 No Textual here.
 """
 
@@ -35,3 +36,13 @@ def breakpoint_class(width: int) -> str:
 def sidebar_width(window: int) -> int:
     """Columns the sidebar takes beside the article (0: it folds away)."""
     return SIDEBAR_WIDTHS.get(breakpoint_class(window), 0)
+
+
+def sidebar_css() -> str:
+    """The sidebar's width rules, per breakpoint class, for the reader screen's CSS."""
+    rules = [
+        f"ReaderScreen{'.' + name if name else ''} #sidebar {{ width: {width}; }}"
+        for name, width in SIDEBAR_WIDTHS.items()
+    ]
+    rules.append("ReaderScreen.-narrow #sidebar { width: 90%; }")
+    return "\n".join(rules)

@@ -17,13 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, TabbedContent, TabPane
 
 from ..jumps import JumpKind, JumpList
 from ..model import Briefing
 from ..position import from_saved, to_saved
-from ..sizes import SIDEBAR_WIDTHS, TINY, breakpoint_class, sidebar_width
+from ..sizes import SIDEBAR_WIDTHS, TINY, breakpoint_class, sidebar_css
 from ..state import ReadingState
 from ..widgets.article import ArticleView
 from ..widgets.card import EntryCard
@@ -37,6 +38,8 @@ from .search import SearchingScreen
 
 class ReaderScreen(SearchingScreen):
     """One briefing, full screen."""
+
+    DEFAULT_CSS = sidebar_css()
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Help and Quit live on the app too; here they come first in the footer,
@@ -78,10 +81,23 @@ class ReaderScreen(SearchingScreen):
     selected_entry: reactive[str | None] = reactive(None)
     """The glossary entry whose card is (or was last) open; the article marks its mentions."""
 
+    class SidebarChosen(Message):
+        """The user showed or hid the sidebar in a wide window: a preference to keep."""
+
+        def __init__(self, shown: bool) -> None:
+            super().__init__()
+            self.shown = shown
+
     def __init__(
-        self, briefing: Briefing, state: ReadingState | None = None, *, from_library: bool = False
+        self,
+        briefing: Briefing,
+        state: ReadingState | None = None,
+        *,
+        from_library: bool = False,
+        sidebar: bool = True,
     ) -> None:
         super().__init__()
+        self.sidebar_preference = sidebar
         self.briefing = briefing
         self.state = state or ReadingState()
         self.from_library = from_library
@@ -206,12 +222,10 @@ class ReaderScreen(SearchingScreen):
                 self.set_class(name == current, name)
         self.set_class(width < TINY, "-tiny")
         self.narrow = current == "-narrow"
-        sidebar = self.query_one("#sidebar")
-        sidebar.styles.width = "90%" if self.narrow else sidebar_width(width)
         self._update_topbar()
 
     def watch_narrow(self, narrow: bool) -> None:
-        self.show_sidebar = not narrow
+        self.show_sidebar = not narrow and self.sidebar_preference
 
     def watch_show_sidebar(self, show: bool) -> None:
         self.set_class(not show, "-no-sidebar")
@@ -226,6 +240,9 @@ class ReaderScreen(SearchingScreen):
         self.show_sidebar = not self.show_sidebar
         if self.show_sidebar and self.narrow:
             self._focus_sidebar()
+        elif not self.narrow:
+            self.sidebar_preference = self.show_sidebar
+            self.post_message(self.SidebarChosen(self.show_sidebar))
 
     def _focus_sidebar(self) -> None:
         """Focus the sidebar's list (or card): letters stay commands there."""
