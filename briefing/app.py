@@ -180,7 +180,7 @@ class BriefingApp(App[int]):
             return
         if self.library is None:
             self.library = discover(self.paths)
-        self.push_screen(LibraryScreen(self.library), self._library_closed)
+        self.push_screen(LibraryScreen(self.library, self.state_dir), self._library_closed)
 
     def _library_closed(self, briefing_id: str | None) -> None:
         if briefing_id is None or self.library is None:
@@ -224,6 +224,7 @@ class BriefingApp(App[int]):
                                 screen.action_toggle_sidebar)  # fmt: skip
             yield SystemCommand("Timeline", "Show the timeline", screen.action_timeline)
         yield SystemCommand("Library", "Every briefing found, newest first", self.action_library)
+        yield SystemCommand("Help", "Every key, what it does", self.action_help)
 
 
 def run_reader(found: Found, library: Library, *, fresh: bool = False) -> int:

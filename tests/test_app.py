@@ -216,11 +216,13 @@ async def test_timeline_jumps_to_its_section(tmp_path: Path) -> None:
 
 
 async def test_library_opens_another_briefing(tmp_path: Path) -> None:
-    app = BriefingApp(load(BUNDLED), paths=[str(OTHER_SHAPE)], state_dir=tmp_path)
+    app = BriefingApp(
+        load(BUNDLED), paths=[str(OTHER_SHAPE)], state_dir=tmp_path, config_dir=tmp_path
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
         assert isinstance(app.screen, LibraryScreen)
-        await pilot.press(*"harbour", "enter")
+        await pilot.press("slash", *"harbour", "enter", "enter")
         await pilot.pause()
         assert reader(app).briefing.id == "harbour-bridge-2025-03"
         assert reader(app).from_library
@@ -266,7 +268,7 @@ async def test_help_screen_lists_every_key(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").render())
+        text = app.screen.text()
         for expected in ("Scroll down one line", "Open every section", "Search the article"):
             assert expected in text
         await pilot.press("escape")
