@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
@@ -71,6 +72,16 @@ class BriefingApp(App[int]):
         self.config_dir = config_dir
         self.preferences, warnings = load_preferences(config_dir)
         self._warnings += warnings
+
+    async def on_event(self, event: events.Event) -> None:
+        # Each key from the terminal is handled as it arrives, so keys that
+        # came in one read act as if typed slowly (see widgets/focusfix.py).
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            from .widgets.focusfix import dispatch_key_now
+
+            if await dispatch_key_now(self, event):
+                return
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen[Any]:
         # The reader is the first screen itself: pushing it over an empty

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import ContentSwitcher, Input, OptionList, TabbedContent
+from textual.widgets import ContentSwitcher, Input, OptionList
 
 from briefing.app import BriefingApp
 from briefing.screens.help import HelpScreen
@@ -100,7 +100,7 @@ async def test_selecting_an_entry_opens_its_card(tmp_path: Path) -> None:
         screen.select_entry("jaish-al-adl")
         await pilot.pause()
         card = screen.query_one(EntryCard)
-        assert screen.query_one("#glossary-switcher", ContentSwitcher).current == "card"
+        assert screen.query_one("#tab-glossary", ContentSwitcher).current == "card"
         body = card.text()
         assert "Jaish al-Adl" in body and "Army of Justice" in body
         assert card.mention_count == len(screen.briefing.mentions_of("jaish-al-adl")) > 1
@@ -206,7 +206,7 @@ async def test_timeline_jumps_to_its_section(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
         await pilot.press("c", "t")
-        assert screen.query_one(TabbedContent).active == "tab-timeline"
+        assert screen.sidebar_pane == "tab-timeline"
         events = screen.briefing.timeline
         last = len(events) - 1
         await pilot.press("G", "enter")
@@ -323,7 +323,7 @@ async def test_a_thousand_sections(tmp_path: Path) -> None:
         await pilot.press("c", "G")
         assert "1000. Section 1000" in visible_text(app)
         await pilot.press("e", "g", "m", "enter")
-        assert reader(app).query_one("#glossary-switcher", ContentSwitcher).current == "card"
+        assert reader(app).query_one("#tab-glossary", ContentSwitcher).current == "card"
 
 
 async def test_quote_speaker_is_a_link_to_the_card(tmp_path: Path) -> None:

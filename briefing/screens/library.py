@@ -62,8 +62,9 @@ class LibraryScreen(Screen[str | None]):
         yield KeyHints()
 
     def on_mount(self) -> None:
+        self.query_one(Field).leave_to = lambda: self.set_focus(self.query_one(VimOptionList))
         self.show("")
-        self.query_one(VimOptionList).focus()
+        self.set_focus(self.query_one(VimOptionList))
 
     def mark(self, found: Found) -> str:
         briefing_id = found.briefing.id
@@ -103,7 +104,7 @@ class LibraryScreen(Screen[str | None]):
     @on(Field.Left, "#library-filter")
     def _left(self, event: Field.Left) -> None:
         event.stop()
-        self.query_one(VimOptionList).focus()
+        self.set_focus(self.query_one(VimOptionList))
 
     @on(VimOptionList.OptionSelected, "#library-list")
     def _chosen(self, event: VimOptionList.OptionSelected) -> None:

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import ContentSwitcher, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher
 
 from ..jumps import JumpKind, JumpList
 from ..model import Briefing
@@ -30,6 +30,7 @@ from ..widgets.article import ArticleView
 from ..widgets.card import EntryCard
 from ..widgets.glossary import GlossaryPanel
 from ..widgets.keyhints import KeyHints
+from ..widgets.sidebartabs import SidebarTabs
 from ..widgets.statusline import StatusLine
 from ..widgets.targets import Spot, Target
 from ..widgets.timeline import TimelineList
@@ -117,15 +118,14 @@ class ReaderScreen(SearchingScreen):
             yield ArticleView(briefing, open_sections, id="article").data_bind(
                 ReaderScreen.selected_entry
             )
-            with Vertical(id="sidebar"), TabbedContent(id="tabs"):
-                with (
-                    TabPane("Glossary", id="tab-glossary"),
-                    ContentSwitcher(initial="glossary", id="glossary-switcher"),
-                ):
-                    yield GlossaryPanel(briefing, id="glossary")
-                    yield EntryCard(briefing, id="card")
-                with TabPane("Timeline", id="tab-timeline"):
-                    yield TimelineList(briefing, id="timeline")
+            with Vertical(id="sidebar"):
+                yield SidebarTabs()
+                with ContentSwitcher(initial="tab-glossary", id="sidebar-panes"):
+                    with ContentSwitcher(initial="glossary", id="tab-glossary"):
+                        yield GlossaryPanel(briefing, id="glossary")
+                        yield EntryCard(briefing, id="card")
+                    with Vertical(id="tab-timeline"):
+                        yield TimelineList(briefing, id="timeline")
         yield from self.compose_search()
         yield KeyHints()
 
@@ -144,8 +144,16 @@ class ReaderScreen(SearchingScreen):
         return self.query_one(GlossaryPanel)
 
     @property
-    def tabs(self) -> TabbedContent:
-        return self.query_one(TabbedContent)
+    def sidebar_pane(self) -> str:
+        """ "tab-glossary" or "tab-timeline": the pane the sidebar shows."""
+        return self.query_one(SidebarTabs).active
+
+    @sidebar_pane.setter
+    def sidebar_pane(self, pane: str) -> None:
+        self.query_one("#sidebar-panes", ContentSwitcher).current = pane
+        self.query_one(SidebarTabs).active = pane
+        if pane == "tab-timeline":
+            self.timeline.refresh()
 
     @property
     def timeline(self) -> TimelineList:
@@ -154,23 +162,17 @@ class ReaderScreen(SearchingScreen):
         return timeline
 
     def _show_card(self, shown: bool) -> None:
-        self.query_one("#glossary-switcher", ContentSwitcher).current = (
-            "card" if shown else "glossary"
-        )
+        self.query_one("#tab-glossary", ContentSwitcher).current = "card" if shown else "glossary"
 
     @property
     def card_shown(self) -> bool:
-        return self.query_one("#glossary-switcher", ContentSwitcher).current == "card"
-
-    @on(TabbedContent.TabActivated)
-    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "tab-timeline":
-            self.timeline.refresh()
+        return self.query_one("#tab-glossary", ContentSwitcher).current == "card"
 
     # Reading state -----------------------------------------------------
 
     def on_mount(self) -> None:
-        self.article.focus()
+        self.search_bar.leave_to(lambda: self.set_focus(self.article))
+        self.set_focus(self.article)
         self.call_after_refresh(self._restore)
 
     def _restore(self) -> None:
@@ -230,7 +232,7 @@ class ReaderScreen(SearchingScreen):
     def watch_show_sidebar(self, show: bool) -> None:
         self.set_class(not show, "-no-sidebar")
         if not show and self.query_one("#sidebar").has_focus_within:
-            self.article.focus()
+            self.set_focus(self.article)
 
     @property
     def sidebar_focused(self) -> bool:
@@ -245,10 +247,15 @@ class ReaderScreen(SearchingScreen):
             self.post_message(self.SidebarChosen(self.show_sidebar))
 
     def _focus_sidebar(self) -> None:
-        """Focus the sidebar's list (or card): letters stay commands there."""
+        """Focus the sidebar's list (or card): letters stay commands there.
+
+        Focus moves at once (`set_focus`, never `focus()`, which waits for the
+        message queue): keys that arrived in the same write must reach the
+        pane the previous key chose.
+        """
         self.show_sidebar = True
-        if self.tabs.active == "tab-timeline":
-            self.timeline.focus()
+        if self.sidebar_pane == "tab-timeline":
+            self.set_focus(self.timeline)
         elif self.card_shown:
             self.card.focus_items()
         else:
@@ -257,7 +264,7 @@ class ReaderScreen(SearchingScreen):
     def _leave_sidebar(self) -> None:
         if self.narrow:
             self.show_sidebar = False
-        self.article.focus()
+        self.set_focus(self.article)
 
     def action_switch_pane(self) -> None:
         if self.sidebar_focused:
@@ -266,8 +273,8 @@ class ReaderScreen(SearchingScreen):
             self._focus_sidebar()
 
     def action_timeline(self) -> None:
-        tabs = self.tabs
-        tabs.active = "tab-glossary" if tabs.active == "tab-timeline" else "tab-timeline"
+        timeline = self.sidebar_pane == "tab-timeline"
+        self.sidebar_pane = "tab-glossary" if timeline else "tab-timeline"
         self._focus_sidebar()
 
     # Jumps -------------------------------------------------------------
@@ -308,7 +315,7 @@ class ReaderScreen(SearchingScreen):
 
     def action_step_section(self, step: int) -> None:
         self.jump("section", lambda: self.article.action_step_section(step))
-        self.article.focus()
+        self.set_focus(self.article)
 
     def action_jump(self, number: int) -> None:
         if number <= len(self.briefing.sections):
@@ -319,11 +326,11 @@ class ReaderScreen(SearchingScreen):
     def action_jump_any(self, index: int) -> None:
         """Go to a section by position (0-based), from the keys or the palette."""
         self.article.go_to_section(index)
-        self.article.focus()
+        self.set_focus(self.article)
 
     def go_to_event(self, index: int) -> None:
         event = self.briefing.timeline[index]
-        self.tabs.active = "tab-timeline"
+        self.sidebar_pane = "tab-timeline"
         self.timeline.highlighted = index
         if event.section is not None:
             self._event_chosen(TimelineList.EventChosen(index, event.section))
@@ -338,7 +345,7 @@ class ReaderScreen(SearchingScreen):
 
     def select_entry(self, entry_id: str, *, focus: bool = True) -> None:
         self.selected_entry = entry_id
-        self.tabs.active = "tab-glossary"
+        self.sidebar_pane = "tab-glossary"
         self.card.show_entry(entry_id)
         self._show_card(True)
         if focus:
@@ -373,10 +380,10 @@ class ReaderScreen(SearchingScreen):
     def _mention_picked(self, event: EntryCard.MentionPicked) -> None:
         passage, mention = self.briefing.mentions_of(event.entry_id)[event.number]
         if passage.place.area == "timeline":
-            self.tabs.active = "tab-timeline"
+            self.sidebar_pane = "tab-timeline"
             timeline = self.timeline
             timeline.highlighted = passage.place.block
-            timeline.focus()
+            self.set_focus(timeline)
             return
         article = self.article
         unit = article.layout_rows.unit_of_place[passage.place]
@@ -385,7 +392,7 @@ class ReaderScreen(SearchingScreen):
         )
         if self.narrow:
             self.show_sidebar = False
-            article.focus()
+            self.set_focus(article)
 
     @on(TimelineList.EventChosen)
     def _event_chosen(self, event: TimelineList.EventChosen) -> None:

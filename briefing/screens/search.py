@@ -100,13 +100,13 @@ class SearchingScreen(Screen[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
             self._run_search()
-        self.article.focus()
+        self.set_focus(self.article)
         if self.article.matches:
             self.action_step_match(1)
 
     def on_search_bar_cancelled(self) -> None:
         self.clear_search()
-        self.article.focus()
+        self.set_focus(self.article)
 
     def clear_search(self) -> None:
         self.query_text = ""

@@ -33,6 +33,7 @@ from ..document import CLOSED_MARK, OPEN_MARK, Layout, Row
 from ..model import Briefing
 from ..position import Anchor, anchor_at_row, anchor_row
 from ..search import Match
+from .focusfix import KeepFocusOnStaleHide
 from .paint import paint
 from .targets import Spot, Target, targets_on_rows
 
@@ -40,7 +41,7 @@ MAX_WIDTH = 100
 """Longest line of text: prose wider than this is hard to read."""
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(KeepFocusOnStaleHide, ScrollView, can_focus=True):
     """The briefing's text, with collapsible sections and marked mentions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

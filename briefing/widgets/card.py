@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..model import Briefing, Mention, Passage
+from .focusfix import KeepFocusOnStaleHide
 
 MENTION_ROWS = 2
 """Rows per mention: where it is, then the words around it."""
@@ -56,7 +57,7 @@ def where(briefing: Briefing, passage: Passage) -> str:
     return briefing.sections[place.section].title + paragraph
 
 
-class EntryCard(ScrollView, can_focus=True):
+class EntryCard(KeepFocusOnStaleHide, ScrollView, can_focus=True):
     """The card of one glossary entry."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -227,7 +228,7 @@ class EntryCard(ScrollView, can_focus=True):
 
     def focus_items(self) -> None:
         """Focus the card with the cursor on its first mention (or first item)."""
-        self.focus()
+        self.screen.set_focus(self)
         if self.highlighted is None and self.item_count:
             self.highlighted = len(self._related) if self._mentions else 0
 

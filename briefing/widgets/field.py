@@ -10,17 +10,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
+from .focusfix import KeepFocusOnStaleHide
+
 MAX_FIELD = 1000
 """Longest text a field accepts (documented in the README)."""
 
 
-class Field(Input):
+class Field(KeepFocusOnStaleHide, Input):
     """Input with a steady cursor, a length cap, and a way out by either key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,15 +47,23 @@ class Field(Input):
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("max_length", MAX_FIELD)
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.leave_to: Callable[[], object] | None = None
+        """Moves focus out at once when the field is left (set by its owner):
+        a key typed right after Enter must not land in the field."""
 
     def on_mount(self) -> None:
         self.cursor_blink = False
 
     async def action_submit(self) -> None:
         await super().action_submit()
-        self.post_message(self.Left(self, cleared=False))
+        self._leave(cleared=False)
 
     def action_leave(self, clear: bool) -> None:
         if clear:
             self.value = ""
-        self.post_message(self.Left(self, cleared=clear))
+        self._leave(cleared=clear)
+
+    def _leave(self, *, cleared: bool) -> None:
+        if self.leave_to is not None:
+            self.leave_to()
+        self.post_message(self.Left(self, cleared=cleared))

@@ -58,6 +58,7 @@ class GlossaryPanel(Vertical):
         yield VimOptionList(id="glossary-list")
 
     def on_mount(self) -> None:
+        self.query_one(Field).leave_to = self.focus_list
         self.show_entries("")
 
     @property
@@ -66,7 +67,7 @@ class GlossaryPanel(Vertical):
 
     def focus_list(self) -> None:
         listing = self._list
-        listing.focus()
+        self.screen.set_focus(listing)
         if listing.highlighted is None:
             listing.action_first()
 
@@ -80,7 +81,7 @@ class GlossaryPanel(Vertical):
             listing.highlighted = listing.get_option_index(entry_id)
         except OptionDoesNotExist:
             self.call_after_refresh(self.highlight, entry_id)  # still being added
-        listing.focus()
+        self.screen.set_focus(listing)
 
     def show_entries(self, query: str) -> None:
         self._query = query

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -31,6 +33,10 @@ class SearchBar(Horizontal):
         yield Label("/", id="search-prompt")
         yield Field(placeholder="Search the briefing", id="search-input", compact=True)
         yield StatusLine(id="search-count")
+
+    def leave_to(self, move_focus: Callable[[], object]) -> None:
+        """What leaving the field does to focus, at once (the owner knows where to)."""
+        self.query_one(Field).leave_to = move_focus
 
     def open(self) -> None:
         self.display = True
