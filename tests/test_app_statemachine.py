@@ -9,8 +9,8 @@ a widget that is displayed.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -129,7 +129,9 @@ class ReaderMachine(RuleBasedStateMachine):
 
 @pytest.mark.parametrize("size", [(60, 20), (100, 30)])
 def test_random_keys_keep_the_reader_sound(size: tuple[int, int], tmp_path: Path) -> None:
-    machine = type("Machine", (ReaderMachine,), {"size": size, "folder": tmp_path})
+    machine: type[ReaderMachine] = type(
+        "Machine", (ReaderMachine,), {"size": size, "folder": tmp_path}
+    )
     run = settings(
         max_examples=3,
         stateful_step_count=15,
