@@ -85,3 +85,14 @@ async def test_old_state_file_without_position_still_loads(tmp_path: Path) -> No
         await pilot.pause()
         assert reader(app).article.top == 7
         assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+async def test_section_marks_hook_draws_after_the_title(tmp_path: Path) -> None:
+    from tests.apptools import visible_text
+
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        article = reader(app).article
+        article.set_section_marks({1: "updated\x1b since read"})  # ESC made harmless
+        await pilot.press("2")
+        assert "The strikes  updated\ufffd since read" in visible_text(app)

@@ -29,6 +29,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..cleaning import plain_line
 from ..document import CLOSED_MARK, OPEN_MARK, Layout, Row
 from ..model import Briefing
 from ..position import Anchor, anchor_at_row, anchor_row
@@ -126,6 +127,13 @@ class ArticleView(KeepFocusOnStaleHide, ScrollView, can_focus=True):
         self._section_in_view = -2
         self._laid_out_for = Size(0, 0)
         self._placing = False
+        self.section_marks: dict[int, str] = {}
+        """A short mark drawn after a section's title (the change tracker's "updated")."""
+
+    def set_section_marks(self, marks: dict[int, str]) -> None:
+        """Marks per section index, shown after each title (plain text, one line)."""
+        self.section_marks = {index: plain_line(mark) for index, mark in marks.items()}
+        self.refresh()
 
     # Layout ------------------------------------------------------------
 
@@ -253,6 +261,10 @@ class ArticleView(KeepFocusOnStaleHide, ScrollView, can_focus=True):
             bullet = unit.bullet if row.first else " " * len(unit.bullet)
             segments.append(Segment(bullet, style))
         segments.extend(self._text_segments(row, style))
+        if unit.kind == "heading" and row.end == len(unit.text):
+            mark = self.section_marks.get(unit.section)
+            if mark:
+                segments.append(Segment(f"  {mark}", self._style("meta")))
         return segments
 
     def _text_segments(self, row: Row, style: Style) -> list[Segment]:
