@@ -262,9 +262,9 @@ class ArticleView(KeepFocusOnStaleHide, ScrollView, can_focus=True):
             segments.append(Segment(bullet, style))
         segments.extend(self._text_segments(row, style))
         if unit.kind == "heading" and row.end == len(unit.text):
-            mark = self.section_marks.get(unit.section)
-            if mark:
-                segments.append(Segment(f"  {mark}", self._style("meta")))
+            change = self.section_marks.get(unit.section)
+            if change:
+                segments.append(Segment(f"  {change}", self._style("meta")))
         return segments
 
     def _text_segments(self, row: Row, style: Style) -> list[Segment]:
