@@ -40,6 +40,8 @@ class Subject:
     argv: list[str]
     marker: str
     keys: dict[str, list[bytes]] = field(default_factory=dict)
+    cwd: Path = ROOT
+    """Where it runs: `python -m briefing` imports the briefing found there."""
 
 
 @dataclass
@@ -75,7 +77,7 @@ def read_until_quiet(terminal: Terminal, timeout: float = 10.0) -> tuple[float, 
 
 def run_once(subject: Subject, env: dict[str, str], presses: int, idle: float) -> Run:
     started = time.perf_counter()
-    terminal = Terminal(subject.argv, columns=COLUMNS, lines=LINES, env=env, cwd=str(ROOT))
+    terminal = Terminal(subject.argv, columns=COLUMNS, lines=LINES, env=env, cwd=str(subject.cwd))
     try:
         if not terminal.wait_for(subject.marker, timeout=60):
             raise RuntimeError(f"{subject.name}: marker never appeared:\n{terminal.text()}")
@@ -128,6 +130,12 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--presses", type=int, default=30)
     parser.add_argument("--idle", type=float, default=5.0)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout (e.g. `git archive main`) to measure in the same run",
+    )
     args = parser.parse_args()
     reps, presses, idle = (1, 3, 0.5) if args.quick else (args.reps, args.presses, args.idle)
     sizes = (20, 100, 40, 60) if args.quick else (1000, 5000, 2000, 150)
@@ -156,6 +164,14 @@ def main() -> None:
         Subject("(b) bundled", [*briefing, str(ROOT / "content")], "Commands", reader_keys),
         Subject("(c) limits", [*briefing, str(big)], "Commands", reader_keys),
     ]  # fmt: skip
+    if args.baseline is not None:
+        base = args.baseline.resolve()
+        subjects += [
+            Subject("(b0) bundled, baseline", [*briefing, str(base / "content")], "Commands",
+                    reader_keys, cwd=base),
+            Subject("(c0) limits, baseline", [*briefing, str(big)], "Commands", reader_keys,
+                    cwd=base),
+        ]  # fmt: skip
 
     results: dict[str, list[Run]] = {s.name: [] for s in subjects}
     for subject in subjects:  # warm-up: page cache, .pyc files

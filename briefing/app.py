@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
@@ -16,6 +18,7 @@ from textual.screen import Screen
 from .changes import Changes, Version
 from .library import Found, Library
 from .model import Briefing
+from .preferences import load_preferences, save_preferences
 from .screens.reader import ReaderScreen
 from .state import ReadingState, load_state, save_state
 from .tracker import NOTE_TITLE, ChangeTracker
@@ -39,6 +42,8 @@ class BriefingApp(App[int]):
     COMMANDS = App.COMMANDS | {_briefing_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", show=False, tooltip="Save your place and quit"),
+        Binding("ctrl+c,ctrl+q", "quit", "Quit", show=False, priority=True,
+                tooltip="Save your place and quit, from anywhere (fields too)"),
         Binding("question_mark", "help", "Help", show=False, tooltip="Show every key"),
         Binding("ctrl+p", "command_palette", "Commands",
                 tooltip="Command palette: sections, entries, events, actions"),
@@ -56,6 +61,7 @@ class BriefingApp(App[int]):
         library: Library | None = None,
         fresh: bool = False,
         state_dir: Path | None = None,
+        config_dir: Path | None = None,
         driver_class: type[Driver] | None = None,
     ) -> None:
         super().__init__(driver_class=driver_class)
@@ -70,6 +76,19 @@ class BriefingApp(App[int]):
         """Marks what changed since last read, remembers what was read, reloads live."""
         self._notes: list[str] = []
         self.animation_level = "none"
+        self.config_dir = config_dir
+        self.preferences, warnings = load_preferences(config_dir)
+        self._warnings += warnings
+
+    async def on_event(self, event: events.Event) -> None:
+        # Each key from the terminal is handled as it arrives, so keys that
+        # came in one read act as if typed slowly (see widgets/focusfix.py).
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            from .widgets.focusfix import dispatch_key_now
+
+            if await dispatch_key_now(self, event):
+                return
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen[Any]:
         # The reader is the first screen itself: pushing it over an empty
@@ -77,6 +96,8 @@ class BriefingApp(App[int]):
         return self._reader(self.briefing)
 
     def on_mount(self) -> None:
+        self._apply_theme()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.app_resume_signal.subscribe(self, self._resumed)
         for warning in self._warnings:
             self.notify(warning, title="Reading state", severity="warning", markup=False)
@@ -89,6 +110,41 @@ class BriefingApp(App[int]):
                 loop.add_signal_handler(signum, self._on_signal)
         except (NotImplementedError, RuntimeError, ValueError):
             pass
+
+    # Preferences -------------------------------------------------------
+
+    def offered_themes(self) -> list[str]:
+        """Themes whose text stays readable at this terminal's colour depth."""
+        from .themes import readable
+
+        depth = self.console.color_system
+        return [name for name, theme in self.available_themes.items() if readable(theme, depth)]
+
+    def _apply_theme(self) -> None:
+        offered = self.offered_themes()
+        wanted = self.preferences.theme
+        if wanted is not None and wanted not in offered:
+            self._warnings.append(f"theme {wanted!r} is not available here; using another")
+            wanted = None
+        if wanted is None and self.theme not in offered:
+            wanted = next((n for n in ("textual-dark", "ansi-dark") if n in offered), None)
+        if wanted is not None and wanted != self.theme:
+            self.theme = wanted
+
+    def _theme_changed(self, _theme: object) -> None:
+        if self.preferences.theme != self.theme:
+            self.preferences.theme = self.theme
+            self._save_preferences()
+
+    def on_reader_screen_sidebar_chosen(self, message: ReaderScreen.SidebarChosen) -> None:
+        self.preferences.sidebar = message.shown
+        self._save_preferences()
+
+    def _save_preferences(self) -> None:
+        try:
+            save_preferences(self.preferences, self.config_dir)
+        except OSError as error:
+            self.log.warning(f"could not save preferences: {error}")
 
     def _resumed(self, _app: object) -> None:
         """Back from Ctrl+Z: the shell drew over the screen, so draw all of it again."""
@@ -107,7 +163,9 @@ class BriefingApp(App[int]):
                 self.notify(warning, title="Reading state", severity="warning", markup=False)
             elif warning:
                 self._warnings.append(warning)
-        screen = ReaderScreen(briefing, state, from_library=from_library)
+        screen = ReaderScreen(
+            briefing, state, from_library=from_library, sidebar=self.preferences.sidebar
+        )
         for note in self.tracker.prepare(screen, state):
             if self.is_running:
                 self.notify(note, title=NOTE_TITLE, markup=False, timeout=8)
@@ -123,7 +181,9 @@ class BriefingApp(App[int]):
 
         state = old.current_state()
         state.open_sections = open_with_changes(briefing, state.open_sections, changes)
-        new = ReaderScreen(briefing, state, from_library=old.from_library)
+        new = ReaderScreen(
+            briefing, state, from_library=old.from_library, sidebar=self.preferences.sidebar
+        )
         new.version, new.seen, new.changes = version, old.seen, changes
         if self.briefing is old.briefing:
             self.briefing = briefing
@@ -168,7 +228,7 @@ class BriefingApp(App[int]):
             return
         if self.library is None:
             self.library = discover(self.paths)
-        self.push_screen(LibraryScreen(self.library), self._library_closed)
+        self.push_screen(LibraryScreen(self.library, self.state_dir), self._library_closed)
 
     def _library_closed(self, briefing_id: str | None) -> None:
         if briefing_id is None or self.library is None:
@@ -194,9 +254,14 @@ class BriefingApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
-            # Screenshots write files wherever the app runs (a server, over SSH).
-            if "screenshot" not in command.title.lower():
+            # Screenshots write files wherever the app runs (a server, over SSH);
+            # the theme list is ours, marking the current one.
+            if "screenshot" not in command.title.lower() and command.title != "Theme":
                 yield command
+        for name in self.offered_themes():
+            current = " \u2713 current" if name == self.theme else ""
+            yield SystemCommand(f"Theme: {name}{current}", "Use this theme (remembered)",
+                                partial(setattr, self, "theme", name))  # fmt: skip
         if isinstance(screen, ReaderScreen):
             yield SystemCommand(
                 "Expand all sections", "Open every section", screen.action_expand_all
@@ -209,6 +274,7 @@ class BriefingApp(App[int]):
         yield SystemCommand("Library", "Every briefing found, newest first", self.action_library)
         yield SystemCommand("Update feeds", "Download what is new in subscribed feeds (U)",
                             self.action_update_feeds)  # fmt: skip
+        yield SystemCommand("Help", "Every key, what it does", self.action_help)
 
     def action_update_feeds(self) -> None:
         """Update in a thread (its own event loop and HTTP client): keys stay instant."""

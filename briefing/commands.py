@@ -27,19 +27,20 @@ class BriefingCommands(Provider):
             return []
         briefing = screen.briefing
         found: list[Command] = []
+        jump = screen.palette_jump
         for index, section in enumerate(briefing.sections):
             mark = changemarks.label_suffix(screen, section.id)
             text = f"Section {index + 1}: {section.title}{mark}"
-            found.append((text, Content(text), partial(screen.action_jump_any, index),
+            found.append((text, Content(text), jump(partial(screen.action_jump_any, index)),
                           "Go to this section"))  # fmt: skip
         for entry in briefing.glossary:
             text = f"{entry.kind.plural}: {entry.name}"
-            found.append((text, Content(text), partial(screen.select_entry, entry.id),
+            found.append((text, Content(text), jump(partial(screen.select_entry, entry.id)),
                           "Open this entry's card"))  # fmt: skip
         for index, event in enumerate(briefing.timeline):
             text = f"Timeline {event.date}: {event.event.text}"
             text = text if len(text) <= 100 else text[:99] + "\u2026"
-            found.append((text, Content(text), partial(screen.go_to_event, index),
+            found.append((text, Content(text), jump(partial(screen.go_to_event, index)),
                           "Go to this event's section"))  # fmt: skip
         return found
 

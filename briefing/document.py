@@ -175,6 +175,32 @@ class Layout:
         self.section_rows: list[int] = []
         """The row of each section's heading."""
         self.unit_rows: dict[int, int] = {}
+        self.unit_of_place = {u.place: i for i, u in enumerate(self.units) if u.place is not None}
+        """The unit showing each scanned passage (a card's mention leads here)."""
+        self.mention_targets = [
+            (index, m.start, m.end, m.entry_id)
+            for index, unit in enumerate(self.units)
+            if unit.kind != "speaker"  # a quote's speaker is a link, not a mention
+            for m in unit.mentions
+        ]
+        """Every mention as (unit, start, end, entry), in reading order: `m` bisects it."""
+        self._targets_of: dict[str, list[tuple[int, int, int, str]]] = {}
+
+    def targets_of(self, entry_id: str | None) -> list[tuple[int, int, int, str]]:
+        """Mentions of one entry (of any when None), in reading order; cached."""
+        if entry_id is None:
+            return self.mention_targets
+        found = self._targets_of.get(entry_id)
+        if found is None:
+            places = self.unit_of_place
+            found = [
+                (places[passage.place], m.start, m.end, entry_id)
+                for passage, m in self.briefing.mentions_of(entry_id)
+                if passage.place in places and self.units[places[passage.place]].kind != "speaker"
+            ]
+            found.sort()
+            self._targets_of[entry_id] = found
+        return found
 
     def _unit_rows(self, index: int, width: int) -> list[Row]:
         unit = self.units[index]
@@ -234,13 +260,22 @@ class Layout:
         first = self.unit_rows.get(unit)
         if first is None:
             return None
-        number = first
-        while number + 1 < len(self.rows):
-            following = self.rows[number + 1]
-            if following.unit != unit or following.start > offset:
-                break
-            number += 1
-        return number
+        # A unit's rows are consecutive with rising starts: bisect them (a
+        # paragraph of 100,000 words wraps to thousands of rows).
+        rows = self.rows
+        low, high = first, first + 1
+        step = 1
+        while high < len(rows) and rows[high].unit == unit and rows[high].start <= offset:
+            low, high = high, high + step
+            step *= 2
+        high = min(high, len(rows))
+        while high - low > 1:
+            middle = (low + high) // 2
+            if rows[middle].unit == unit and rows[middle].start <= offset:
+                low = middle
+            else:
+                high = middle
+        return low
 
     def section_at(self, row: int) -> int:
         """The section a row belongs to (-1 above the first heading)."""

@@ -26,7 +26,7 @@ def key_label(keys: str) -> str:
         if key in KEY_NAMES:
             shown.append(KEY_NAMES[key])
         elif key.startswith("ctrl+"):
-            shown.append("Ctrl+" + key[5:])
+            shown.append("Ctrl+" + key[5:].upper())
         else:
             shown.append(key)
     return " ".join(shown)

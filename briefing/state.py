@@ -1,4 +1,9 @@
-"""Where the reader left off, per briefing: open sections, scroll position, entry.
+"""Where the reader left off, per briefing: open sections, reading position, entry.
+
+The position is anchored in the content (section id, block, character
+offset; see `briefing.position`), so reopening at any window size lands on
+the same words. Files written before anchors hold only `scroll_y` (a screen
+row): they still load, and that row is used.
 
 Saved as one small JSON file per briefing id in the user state directory,
 written to a temporary file and renamed over the old one, so a crash or a
@@ -14,11 +19,12 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .cleaning import plain_line
 from .fields import SLUG
+from .position import SavedPosition
 from .safefile import read_json_bytes
 
 MAX_STATE_BYTES = 1_000_000
@@ -32,6 +38,8 @@ class ReadingState:
     """Ids of the open sections; None means as the file says."""
     scroll_y: int = 0
     selected_entry: str | None = None
+    position: SavedPosition | None = None
+    """The anchored reading position; None in files from before anchors."""
     extra: dict[str, object] = field(default_factory=dict)
     seen: str | None = None
     """Hash of the briefing as last read (briefing.changes); equal means nothing to mark."""
@@ -67,7 +75,24 @@ def _parse(data: bytes) -> ReadingState:
     seen = raw.get("seen")
     if seen is not None and not isinstance(seen, str):
         raise ValueError("seen is not text")
-    return ReadingState(sections, scroll, entry, seen=seen)
+    return ReadingState(sections, scroll, entry, _position(raw.get("position")), seen=seen)
+
+
+def _position(raw: object) -> SavedPosition | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ValueError("position is not an object")
+    area, section = raw.get("area"), raw.get("section")
+    block, offset, lead = raw.get("block", 0), raw.get("offset", 0), raw.get("lead", 0)
+    if area not in ("header", "section", "source"):
+        raise ValueError("position.area is not header, section or source")
+    if section is not None and not isinstance(section, str):
+        raise ValueError("position.section is not an id")
+    for value in (block, offset, lead):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("position.block, offset and lead must be whole numbers")
+    return SavedPosition(area, section, block, offset, lead)
 
 
 def load_state(briefing_id: str, directory: Path | None = None) -> tuple[ReadingState, str | None]:
@@ -112,6 +137,7 @@ def save_state(briefing_id: str, state: ReadingState, directory: Path | None = N
             "scroll_y": state.scroll_y,
             "selected_entry": state.selected_entry,
             "seen": state.seen,
+            "position": None if state.position is None else asdict(state.position),
             "saved": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
     ).encode("utf-8")

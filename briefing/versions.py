@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 from .changes import (
@@ -35,7 +34,7 @@ from .changes import (
 from .cleaning import plain_line
 from .fields import SLUG
 from .model import Briefing
-from .state import load_state, state_dir, write_atomic
+from .state import state_dir, write_atomic
 
 FORMAT = 1
 MAX_VERSION_BYTES = 4_000_000
@@ -223,16 +222,3 @@ def removed_line(changes: Changes) -> str | None:
     titles = "; ".join(change.title for change in removed)
     plural = "s" * (len(removed) != 1)
     return f"{len(removed)} section{plural} removed since you read: {titles}"
-
-
-def updated_since_read(briefings: Iterable[Briefing], directory: Path | None = None) -> set[str]:
-    """Ids of briefings read before whose content changed since (the library's mark).
-
-    Reads only the small state files and hashes each briefing; never the remembered text.
-    """
-    updated = set()
-    for briefing in briefings:
-        state, _warning = load_state(briefing.id, directory)
-        if state.seen is not None and state.seen != briefing_hash(briefing):
-            updated.add(briefing.id)
-    return updated

@@ -21,6 +21,7 @@ def load(path: Path) -> Briefing:
 
 
 def make_app(path: Path = BUNDLED, state_dir: Path | None = None, **kwargs: object) -> BriefingApp:
+    kwargs.setdefault("config_dir", state_dir)  # no test reads or writes the user's config
     return BriefingApp(load(path), state_dir=state_dir, **kwargs)  # type: ignore[arg-type]
 
 

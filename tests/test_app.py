@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import ContentSwitcher, Input, OptionList, TabbedContent
+from textual.widgets import ContentSwitcher, Input, OptionList
 
 from briefing.app import BriefingApp
 from briefing.screens.help import HelpScreen
@@ -100,11 +100,10 @@ async def test_selecting_an_entry_opens_its_card(tmp_path: Path) -> None:
         screen.select_entry("jaish-al-adl")
         await pilot.pause()
         card = screen.query_one(EntryCard)
-        assert screen.query_one("#glossary-switcher", ContentSwitcher).current == "card"
-        body = str(card.query_one("#card-body").render())
+        assert screen.query_one("#tab-glossary", ContentSwitcher).current == "card"
+        body = card.text()
         assert "Jaish al-Adl" in body and "Army of Justice" in body
-        mentions = card.query_one("#card-mentions", OptionList)
-        assert mentions.option_count == len(screen.briefing.mentions_of("jaish-al-adl")) > 1
+        assert card.mention_count == len(screen.briefing.mentions_of("jaish-al-adl")) > 1
         assert screen.article.selected_entry == "jaish-al-adl"
 
 
@@ -112,9 +111,12 @@ async def test_glossary_list_selection_by_keys(tmp_path: Path) -> None:
     app = make_app(OTHER_SHAPE, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("tab")
+        assert isinstance(app.focused, OptionList), "letters stay commands in the sidebar"
+        await pilot.press("slash")
         assert isinstance(app.focused, Input)
         await pilot.press(*"ferr")
         await pilot.press("enter")
+        assert isinstance(app.focused, OptionList), "Enter leaves the field"
         await pilot.press("enter")
         assert reader(app).article.selected_entry == "ferries"
 
@@ -122,7 +124,7 @@ async def test_glossary_list_selection_by_keys(tmp_path: Path) -> None:
 async def test_sidebar_filter_matches_names_and_aliases(tmp_path: Path) -> None:
     app = make_app(BUNDLED, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", *"army of")
+        await pilot.press("tab", "slash", *"army of")
         listing = reader(app).query_one("#glossary-list", OptionList)
         ids = [listing.get_option_at_index(i).id for i in range(listing.option_count)]
         assert [i for i in ids if i] == ["jaish-al-adl"]
@@ -204,7 +206,7 @@ async def test_timeline_jumps_to_its_section(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
         await pilot.press("c", "t")
-        assert screen.query_one(TabbedContent).active == "tab-timeline"
+        assert screen.sidebar_pane == "tab-timeline"
         events = screen.briefing.timeline
         last = len(events) - 1
         await pilot.press("G", "enter")
@@ -214,11 +216,13 @@ async def test_timeline_jumps_to_its_section(tmp_path: Path) -> None:
 
 
 async def test_library_opens_another_briefing(tmp_path: Path) -> None:
-    app = BriefingApp(load(BUNDLED), paths=[str(OTHER_SHAPE)], state_dir=tmp_path)
+    app = BriefingApp(
+        load(BUNDLED), paths=[str(OTHER_SHAPE)], state_dir=tmp_path, config_dir=tmp_path
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
         assert isinstance(app.screen, LibraryScreen)
-        await pilot.press(*"harbour", "enter")
+        await pilot.press("slash", *"harbour", "enter", "enter")
         await pilot.pause()
         assert reader(app).briefing.id == "harbour-bridge-2025-03"
         assert reader(app).from_library
@@ -264,8 +268,8 @@ async def test_help_screen_lists_every_key(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").render())
-        for expected in ("Scroll down one line", "Open every section", "Search the briefing"):
+        text = app.screen.text()
+        for expected in ("Scroll down one line", "Open every section", "Search the article"):
             assert expected in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -284,7 +288,7 @@ async def test_hostile_content_is_shown_literally_and_clicks_do_nothing(tmp_path
         assert app.is_running
         reader(app).select_entry("hank")
         await pilot.pause()
-        body = str(reader(app).query_one("#card-body").render())
+        body = reader(app).card.text()
         assert "[@click=app.quit]About[/]" in body
 
 
@@ -319,7 +323,7 @@ async def test_a_thousand_sections(tmp_path: Path) -> None:
         await pilot.press("c", "G")
         assert "1000. Section 1000" in visible_text(app)
         await pilot.press("e", "g", "m", "enter")
-        assert reader(app).query_one("#glossary-switcher", ContentSwitcher).current == "card"
+        assert reader(app).query_one("#tab-glossary", ContentSwitcher).current == "card"
 
 
 async def test_quote_speaker_is_a_link_to_the_card(tmp_path: Path) -> None:
@@ -411,7 +415,7 @@ async def test_search_waits_for_a_pause_in_typing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each keystroke must not rescan the briefing: the search runs when typing pauses."""
-    from briefing.screens import reader as reader_module
+    from briefing.screens import search as search_module
     from briefing.search import find_matches
 
     app = make_app(BUNDLED, tmp_path)
@@ -423,7 +427,7 @@ async def test_search_waits_for_a_pause_in_typing(
         assert screen.article.matches == find_matches(units, ["kerma"]), "the pause ran it"
         # A pause longer than any test machine's gap between keys: typing alone
         # must search nothing, and Enter must search at once.
-        monkeypatch.setattr(reader_module, "SEARCH_PAUSE", 30.0)
+        monkeypatch.setattr(search_module, "SEARCH_PAUSE", 30.0)
         await pilot.press("escape", "slash", *"Kerma")
         assert screen.article.matches == [], "nothing searched while typing"
         await pilot.press("n", "enter")

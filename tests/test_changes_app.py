@@ -50,8 +50,11 @@ async def read_then_change(tmp_path: Path) -> BriefingApp:
 
 
 def heading_text(app: BriefingApp, section: int) -> str:
+    """The section's title with the mark drawn after it, as the reader shows them."""
     article = reader(app).article
-    return article.layout_rows.units[article.layout_rows.headings[section]].text
+    title = article.layout_rows.units[article.layout_rows.headings[section]].text
+    mark = article.section_marks.get(section)
+    return f"{title}  {mark}" if mark else title
 
 
 async def test_changed_and_new_sections_are_marked_and_opened(tmp_path: Path) -> None:
@@ -166,8 +169,8 @@ async def test_library_marks_briefings_updated_since_read(tmp_path: Path) -> Non
             listing.get_option_at_index(i).id: str(listing.get_option_at_index(i).prompt)
             for i in range(listing.option_count)
         }
-        assert "[updated since read]" in prompts["story"]
-        assert "[updated since read]" not in prompts[load_id(other)]
+        assert "updated since read" in prompts["story"]
+        assert "updated since read" not in prompts[load_id(other)]
 
 
 def load_id(path: Path) -> str:

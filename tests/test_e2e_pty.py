@@ -50,7 +50,7 @@ def test_reader_opens_and_answers_keys(term: Terminal, tmp_path: Path) -> None:
     term.write(b"Kerman")
     term.press("enter")
     assert term.wait_for("1 of "), term.text()
-    term.press("tab")
+    term.press("tab", "/")
     term.write(b"brew")
     term.press("enter", "enter")
     assert term.wait_for("Eurasia Group"), term.text()

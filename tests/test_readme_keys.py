@@ -21,7 +21,9 @@ def test_readme_key_table_matches_the_bindings() -> None:
 def test_every_fixed_key_of_the_reader_is_documented() -> None:
     """The keys the product promises are all bound and all in the table."""
     documented = " ".join(keys for _, rows in key_table() for keys, _ in rows).split()
-    for key in ("j", "k", "g", "G", "Home", "End", "Space", "b", "PgDn", "PgUp", "Ctrl+d",
-                "Ctrl+u", "Tab", "Shift+Tab", "Enter", "e", "c", "]", "[", "1–9", "/", "n",
-                "N", "?", "q", "Ctrl+p"):  # fmt: skip
+    for key in ("j", "k", "g", "G", "Home", "End", "Space", "b", "PgDn", "PgUp", "Ctrl+D",
+                "Ctrl+U", "Tab", "Shift+Tab", "Enter", "e", "c", "]", "[", "1–9", "/", "n",
+                "N", "?", "q", "Ctrl+P", "f", "d", "u", "Ctrl+F", "Ctrl+B", "Ctrl+E", "Ctrl+Y",
+                "J", "K", "Ctrl+C", "Ctrl+Q", "Ctrl+O", "Ctrl+N", "m", "M", "s", "t", "o",
+                "Esc"):  # fmt: skip
         assert key in documented, key

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.apptools import BUNDLED, HOSTILE, make_app, reader
@@ -49,3 +50,32 @@ def test_overlay_40x15(snap_compare: Snap, tmp_path: Path) -> None:
 
 def test_hostile_markup_shows_literally(snap_compare: Snap, tmp_path: Path) -> None:
     assert snap_compare(make_app(HOSTILE, tmp_path), terminal_size=(100, 30))
+
+
+def test_focus_visible_default_theme(snap_compare: Snap, tmp_path: Path) -> None:
+    """Sidebar focused: its border turns thick; the list's cursor shows."""
+    assert snap_compare(
+        make_app(BUNDLED, tmp_path), press=["2", "tab", "j"], terminal_size=(100, 30)
+    )
+
+
+def test_focus_visible_light_theme(snap_compare: Snap, tmp_path: Path) -> None:
+    async def light(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        pilot.app.theme = "textual-light"
+        await pilot.press("3")
+        await pilot.pause()
+
+    assert snap_compare(make_app(BUNDLED, tmp_path), run_before=light, terminal_size=(100, 30))
+
+
+def test_focus_visible_no_color(
+    snap_compare: Snap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR: the article's cursor in reverse video, the sidebar's border thick."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(make_app(BUNDLED, tmp_path), press=["3"], terminal_size=(100, 30))
+
+
+def test_card_with_related_and_mentions_40x15(snap_compare: Snap, tmp_path: Path) -> None:
+    assert snap_compare(make_app(BUNDLED, tmp_path), press=["m", "enter"], terminal_size=(40, 15))

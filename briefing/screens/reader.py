@@ -1,7 +1,14 @@
-"""The reader: the article beside a sidebar of glossary and timeline."""
+"""The reader: the article beside a sidebar of glossary and timeline.
+
+The screen owns the reading state (the selected entry, the search, the
+jump list, the sidebar) and hands it down: `selected_entry` is bound to the
+article with `data_bind`, widgets are driven through their methods, and the
+widths of every layout come from `briefing.sizes`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -10,38 +17,32 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
+from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import ContentSwitcher, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher
 
 from ..changes import Changes, Version
+from ..jumps import JumpKind, JumpList
 from ..model import Briefing
-from ..search import find_matches, search_terms
+from ..position import from_saved, to_saved
+from ..sizes import SIDEBAR_WIDTHS, TINY, breakpoint_class, sidebar_css
 from ..state import ReadingState
 from ..widgets import changemarks
 from ..widgets.article import ArticleView
 from ..widgets.card import EntryCard
 from ..widgets.glossary import GlossaryPanel
 from ..widgets.keyhints import KeyHints
-from ..widgets.searchbar import SearchBar
+from ..widgets.sidebartabs import SidebarTabs
 from ..widgets.statusline import StatusLine
+from ..widgets.targets import Spot, Target
 from ..widgets.timeline import TimelineList
-
-NARROW = 60
-"""Below this many columns the sidebar folds away and opens over the article."""
-TINY = 40
-"""Below this many columns the footer gives way to a one-line hint in the top bar."""
-SEARCH_PAUSE = 0.12
-"""Seconds of no typing before the search runs."""
-WIDE = 100
-"""Below this many columns the sidebar is narrower."""
-WIDER = 140
-"""From this many columns the sidebar is wider."""
+from .search import SearchingScreen
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(SearchingScreen):
     """One briefing, full screen."""
+
+    DEFAULT_CSS = sidebar_css()
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Help and Quit live on the app too; here they come first in the footer,
@@ -50,7 +51,7 @@ class ReaderScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", tooltip="Save your place and quit"),
         Binding("tab", "switch_pane", "Pane", tooltip="Switch between the article and the sidebar"),
         Binding("shift+tab", "switch_pane", "Pane", show=False, tooltip="Switch panes"),
-        Binding("slash", "search", "Search", tooltip="Search the briefing's text"),
+        Binding("slash", "search", "Search", tooltip="Search the article (in a list: filter it)"),
         Binding("n", "step_match(1)", "Next match", show=False, tooltip="Next search match"),
         Binding("N", "step_match(-1)", "Previous match", show=False,
                 tooltip="Previous search match"),
@@ -66,6 +67,10 @@ class ReaderScreen(Screen[None]):
                 tooltip="Next mention of the selected entry (of any entry if none)"),
         Binding("M", "step_mention(-1)", "Previous mention", show=False,
                 tooltip="Previous mention of the selected entry"),
+        Binding("ctrl+o", "jump_back", "Back", show=False,
+                tooltip="Back to where the last jump started (as in vim)"),
+        Binding("ctrl+n", "jump_forward", "Forward", show=False,
+                tooltip="Forward again after Ctrl+O"),
         Binding("s", "toggle_sidebar", "Sidebar", show=False, tooltip="Show or hide the sidebar"),
         Binding("t", "timeline", "Timeline", show=False,
                 tooltip="Show the timeline (again: the glossary)"),
@@ -77,11 +82,20 @@ class ReaderScreen(Screen[None]):
         Binding("D", "show_diff", "Changes", show=False,
                 tooltip="Show what changed in this section, word by word"),
         Binding("escape", "back", "Back", show=False,
-                tooltip="Clear the search or selection; back to the library"),
+                tooltip="Back one level: card, list, sidebar, search, selection, library"),
     ]  # fmt: skip
 
     show_sidebar: reactive[bool] = reactive(True)
     narrow: reactive[bool] = reactive(False)
+    selected_entry: reactive[str | None] = reactive(None)
+    """The glossary entry whose card is (or was last) open; the article marks its mentions."""
+
+    class SidebarChosen(Message):
+        """The user showed or hid the sidebar in a wide window: a preference to keep."""
+
+        def __init__(self, shown: bool) -> None:
+            super().__init__()
+            self.shown = shown
 
     # Set by the app's ChangeTracker before the screen mounts (briefing.changes).
     changes: Changes | None = None
@@ -92,15 +106,20 @@ class ReaderScreen(Screen[None]):
     """Hash of the version last remembered as read."""
 
     def __init__(
-        self, briefing: Briefing, state: ReadingState | None = None, *, from_library: bool = False
+        self,
+        briefing: Briefing,
+        state: ReadingState | None = None,
+        *,
+        from_library: bool = False,
+        sidebar: bool = True,
     ) -> None:
         super().__init__()
+        self.sidebar_preference = sidebar
         self.briefing = briefing
         self.state = state or ReadingState()
         self.from_library = from_library
-        self.query_text = ""
-        self.current_match = -1
-        self._search_timer: Timer | None = None
+        self.jumps: JumpList[Spot] = JumpList()
+        self.init_search()
 
     def compose(self) -> ComposeResult:
         briefing = self.briefing
@@ -112,24 +131,45 @@ class ReaderScreen(Screen[None]):
         topbar.text = self._topbar(-1)
         yield topbar
         with Horizontal(id="main"):
-            yield ArticleView(briefing, open_sections, id="article")
-            with Vertical(id="sidebar"), TabbedContent(id="tabs"):
-                with (
-                    TabPane("Glossary", id="tab-glossary"),
-                    ContentSwitcher(initial="glossary", id="glossary-switcher"),
-                ):
-                    yield GlossaryPanel(briefing, id="glossary")
-                    yield EntryCard(briefing, id="card")
-                with TabPane("Timeline", id="tab-timeline"):
-                    yield TimelineList(briefing, id="timeline")
-        search = SearchBar(id="search")
-        search.display = False
-        yield search
+            yield ArticleView(briefing, open_sections, id="article").data_bind(
+                ReaderScreen.selected_entry
+            )
+            with Vertical(id="sidebar"):
+                yield SidebarTabs()
+                with ContentSwitcher(initial="tab-glossary", id="sidebar-panes"):
+                    with ContentSwitcher(initial="glossary", id="tab-glossary"):
+                        yield GlossaryPanel(briefing, id="glossary")
+                        yield EntryCard(briefing, id="card")
+                    with Vertical(id="tab-timeline"):
+                        yield TimelineList(briefing, id="timeline")
+        yield from self.compose_search()
         yield KeyHints()
+
+    # The parts, by type ------------------------------------------------
 
     @property
     def article(self) -> ArticleView:
         return self.query_one(ArticleView)
+
+    @property
+    def card(self) -> EntryCard:
+        return self.query_one(EntryCard)
+
+    @property
+    def glossary(self) -> GlossaryPanel:
+        return self.query_one(GlossaryPanel)
+
+    @property
+    def sidebar_pane(self) -> str:
+        """ "tab-glossary" or "tab-timeline": the pane the sidebar shows."""
+        return self.query_one(SidebarTabs).active
+
+    @sidebar_pane.setter
+    def sidebar_pane(self, pane: str) -> None:
+        self.query_one("#sidebar-panes", ContentSwitcher).current = pane
+        self.query_one(SidebarTabs).active = pane
+        if pane == "tab-timeline":
+            self.timeline.refresh()
 
     @property
     def timeline(self) -> TimelineList:
@@ -137,18 +177,26 @@ class ReaderScreen(Screen[None]):
         timeline.fill()
         return timeline
 
-    @on(TabbedContent.TabActivated)
-    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "tab-timeline":
-            self.timeline.refresh()
+    def _show_card(self, shown: bool) -> None:
+        self.query_one("#tab-glossary", ContentSwitcher).current = "card" if shown else "glossary"
+
+    @property
+    def card_shown(self) -> bool:
+        return self.query_one("#tab-glossary", ContentSwitcher).current == "card"
+
+    # Reading state -----------------------------------------------------
 
     def on_mount(self) -> None:
-        self.article.focus()
+        self.search_bar.leave_to(lambda: self.set_focus(self.article))
+        self.set_focus(self.article)
         self.call_after_refresh(self._restore)
 
     def _restore(self) -> None:
-        if self.state.scroll_y:
-            self.article.scroll_to(y=self.state.scroll_y, animate=False)
+        article = self.article
+        if self.state.position is not None:
+            article.set_anchor(from_saved(article.layout_rows, self.state.position))
+        elif self.state.scroll_y:  # a state file from before anchors: its row
+            article.scroll_to(y=self.state.scroll_y, animate=False, immediate=True)
         entry = self.state.selected_entry
         if entry is not None and entry in self.briefing.entries:
             self.select_entry(entry, focus=False)
@@ -158,7 +206,8 @@ class ReaderScreen(Screen[None]):
         return ReadingState(
             open_sections=[self.briefing.sections[i].id for i in sorted(article.open_sections)],
             scroll_y=int(article.scroll_offset.y),
-            selected_entry=article.selected_entry,
+            selected_entry=self.selected_entry,
+            position=to_saved(article.layout_rows, article.reading_anchor),
         )
 
     # Layout ------------------------------------------------------------
@@ -172,8 +221,7 @@ class ReaderScreen(Screen[None]):
                 (briefing.source.outlet, "bold"), " \u00b7 ", briefing.date.isoformat()
             )
         total = len(briefing.sections)
-        is_open = section in self.article.open_sections
-        state = "" if is_open else " (collapsed)"
+        state = "" if section in self.article.open_sections else " (collapsed)"
         return Content.assemble(
             (f"{section + 1}/{total} ", "dim"), (briefing.sections[section].title, "bold"), state,
             changemarks.mark(self.changes, briefing.sections[section].id),
@@ -182,52 +230,97 @@ class ReaderScreen(Screen[None]):
     @on(ArticleView.SectionInView)
     @on(ArticleView.SectionToggled)
     def _update_topbar(self) -> None:
-        section = self.article.layout_rows.section_at(int(self.article.scroll_offset.y) + 1)
+        section = self.article.layout_rows.section_at(self.article.top + 1)
         self.query_one("#topbar", StatusLine).text = self._topbar(section)
 
     def on_resize(self, event: Resize) -> None:
-        self.narrow = event.size.width < NARROW
-        self.set_class(NARROW <= event.size.width < WIDE, "-medium")
-        self.set_class(event.size.width >= WIDER, "-wide")
-        self.set_class(event.size.width < TINY, "-tiny")
+        width = event.size.width
+        current = breakpoint_class(width)
+        for name in (*SIDEBAR_WIDTHS, "-narrow"):
+            if name:
+                self.set_class(name == current, name)
+        self.set_class(width < TINY, "-tiny")
+        self.narrow = current == "-narrow"
         self._update_topbar()
 
     def watch_narrow(self, narrow: bool) -> None:
-        self.set_class(narrow, "-narrow")
-        self.show_sidebar = not narrow
+        self.show_sidebar = not narrow and self.sidebar_preference
 
     def watch_show_sidebar(self, show: bool) -> None:
         self.set_class(not show, "-no-sidebar")
         if not show and self.query_one("#sidebar").has_focus_within:
-            self.article.focus()
+            self.set_focus(self.article)
+
+    @property
+    def sidebar_focused(self) -> bool:
+        return self.query_one("#sidebar").has_focus_within
 
     def action_toggle_sidebar(self) -> None:
         self.show_sidebar = not self.show_sidebar
         if self.show_sidebar and self.narrow:
             self._focus_sidebar()
+        elif not self.narrow:
+            self.sidebar_preference = self.show_sidebar
+            self.post_message(self.SidebarChosen(self.show_sidebar))
 
     def _focus_sidebar(self) -> None:
+        """Focus the sidebar's list (or card): letters stay commands there.
+
+        Focus moves at once (`set_focus`, never `focus()`, which waits for the
+        message queue): keys that arrived in the same write must reach the
+        pane the previous key chose.
+        """
         self.show_sidebar = True
-        tabs = self.query_one(TabbedContent)
-        if tabs.active == "tab-timeline":
-            self.timeline.focus()
-        elif self.query_one("#glossary-switcher", ContentSwitcher).current == "card":
-            self.query_one(EntryCard).focus_mentions()
+        if self.sidebar_pane == "tab-timeline":
+            self.set_focus(self.timeline)
+        elif self.card_shown:
+            self.card.focus_items()
         else:
-            self.query_one("#glossary-filter").focus()
+            self.glossary.focus_list()
+
+    def _leave_sidebar(self) -> None:
+        if self.narrow:
+            self.show_sidebar = False
+        self.set_focus(self.article)
 
     def action_switch_pane(self) -> None:
-        if self.query_one("#sidebar").has_focus_within:
-            if self.narrow:
-                self.show_sidebar = False
-            self.article.focus()
+        if self.sidebar_focused:
+            self._leave_sidebar()
         else:
             self._focus_sidebar()
 
     def action_timeline(self) -> None:
-        tabs = self.query_one(TabbedContent)
-        tabs.active = "tab-glossary" if tabs.active == "tab-timeline" else "tab-timeline"
+        timeline = self.sidebar_pane == "tab-timeline"
+        self.sidebar_pane = "tab-glossary" if timeline else "tab-timeline"
         self._focus_sidebar()
+
+    # Jumps -------------------------------------------------------------
+
+    def jump(self, kind: JumpKind, move: Callable[[], object]) -> None:
+        """Make a move the jump list can undo: remember where the article was."""
+        self.jumps.record(kind, self.article.spot())
+        move()
+
+    def palette_jump(self, move: Callable[[], object]) -> Callable[[], None]:
+        """A palette command's callback that counts as a jump."""
+        return lambda: self.jump("palette", move)
+
+    def _go_back_to(self, spot: Spot | None) -> None:
+        if spot is None:
+            self.notify("No earlier place in the jump list.", timeout=2)
+            return
+        self.article.go_to_spot(spot)
+        self._leave_sidebar()
+
+    def action_jump_back(self) -> None:
+        self._go_back_to(self.jumps.back(self.article.spot()))
+
+    def action_jump_forward(self) -> None:
+        spot = self.jumps.forward()
+        if spot is None:
+            self.notify("Nothing forward in the jump list.", timeout=2)
+            return
+        self._go_back_to(spot)
 
     # Sections ----------------------------------------------------------
 
@@ -238,29 +331,32 @@ class ReaderScreen(Screen[None]):
         self.article.set_all(False)
 
     def action_step_section(self, step: int) -> None:
-        self.article.action_step_section(step)
-        self.article.focus()
+        self.jump("section", lambda: self.article.action_step_section(step))
+        self.set_focus(self.article)
 
     def action_jump(self, number: int) -> None:
         if number <= len(self.briefing.sections):
-            self.action_jump_any(number - 1)
+            self.jump("section", lambda: self.action_jump_any(number - 1))
         else:
             self.app.bell()
 
     def action_jump_any(self, index: int) -> None:
         """Go to a section by position (0-based), from the keys or the palette."""
         self.article.go_to_section(index)
-        self.article.focus()
+        self.set_focus(self.article)
 
     def go_to_event(self, index: int) -> None:
         event = self.briefing.timeline[index]
-        self.query_one(TabbedContent).active = "tab-timeline"
+        self.sidebar_pane = "tab-timeline"
         self.timeline.highlighted = index
         if event.section is not None:
             self._event_chosen(TimelineList.EventChosen(index, event.section))
 
     def action_step_mention(self, step: int) -> None:
-        self.article.action_step_mention(step)
+        article = self.article
+        self.jumps.record("mention", article.spot())
+        if not article.step_mention(step):
+            self.notify("No mentions to step through.", timeout=2)
 
     def action_step_change(self, step: int) -> None:
         changemarks.step_change(self, step)
@@ -273,13 +369,13 @@ class ReaderScreen(Screen[None]):
     # Glossary ----------------------------------------------------------
 
     def select_entry(self, entry_id: str, *, focus: bool = True) -> None:
-        self.article.selected_entry = entry_id
-        self.query_one(TabbedContent).active = "tab-glossary"
-        self.query_one(EntryCard).show_entry(entry_id)
-        self.query_one("#glossary-switcher", ContentSwitcher).current = "card"
+        self.selected_entry = entry_id
+        self.sidebar_pane = "tab-glossary"
+        self.card.show_entry(entry_id)
+        self._show_card(True)
         if focus:
             self.show_sidebar = True
-            self.query_one(EntryCard).focus_mentions()
+            self.card.focus_items()
 
     @on(GlossaryPanel.EntrySelected)
     def _entry_selected(self, event: GlossaryPanel.EntrySelected) -> None:
@@ -294,25 +390,34 @@ class ReaderScreen(Screen[None]):
         self.select_entry(event.entry_id)
 
     @on(EntryCard.Closed)
-    def _card_closed(self) -> None:
-        self.query_one("#glossary-switcher", ContentSwitcher).current = "glossary"
-        self.query_one("#glossary-list").focus()
+    def _card_closed(self, event: EntryCard.Closed) -> None:
+        """Esc on a card: the list, with that entry highlighted and focused."""
+        self._show_card(False)
+        article = self.article
+        if article.cursor is not None and article.cursor.entry_id is not None:
+            article.set_cursor(None)
+        if event.entry_id is not None:
+            self.glossary.highlight(event.entry_id)
+        else:
+            self.glossary.focus_list()
 
     @on(EntryCard.MentionPicked)
     def _mention_picked(self, event: EntryCard.MentionPicked) -> None:
         passage, mention = self.briefing.mentions_of(event.entry_id)[event.number]
         if passage.place.area == "timeline":
-            self.query_one(TabbedContent).active = "tab-timeline"
+            self.sidebar_pane = "tab-timeline"
             timeline = self.timeline
             timeline.highlighted = passage.place.block
-            timeline.focus()
+            self.set_focus(timeline)
             return
         article = self.article
-        unit = next(i for i, u in enumerate(article.layout_rows.units) if u.place == passage.place)
-        article.go_to_span(unit, mention.start, mention.end, event.entry_id)
+        unit = article.layout_rows.unit_of_place[passage.place]
+        self.jump(
+            "card", lambda: article.go_to_span(unit, mention.start, mention.end, event.entry_id)
+        )
         if self.narrow:
             self.show_sidebar = False
-            article.focus()
+            self.set_focus(article)
 
     @on(TimelineList.EventChosen)
     def _event_chosen(self, event: TimelineList.EventChosen) -> None:
@@ -320,96 +425,32 @@ class ReaderScreen(Screen[None]):
             self.notify("This event is not linked to a section.", timeout=3)
             return
         section = self.briefing.section_index[event.section]
-        self.article.set_open(section, True)
-        self.article.go_to_section(section)
-        if self.narrow:
-            self.show_sidebar = False
-        self.article.focus()
 
-    # Search ------------------------------------------------------------
+        def move() -> None:
+            self.article.set_open(section, True)
+            self.article.go_to_section(section)
 
-    def _search_bar(self) -> SearchBar:
-        return self.query_one(SearchBar)
+        self.jump("timeline", move)
+        self._leave_sidebar()
 
-    def action_search(self) -> None:
-        # The bar exists from the start: made on demand, its layout pass on a
-        # big briefing let the keys typed right after `/` reach the article.
-        self._search_bar().open()
-
-    @on(SearchBar.Changed)
-    def _search_changed(self, event: SearchBar.Changed) -> None:
-        # Search once typing pauses: on a big briefing every keystroke would
-        # otherwise rescan all of it while the next keys wait.
-        self.query_text = event.query
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_PAUSE, self._run_search)
-
-    def _run_search(self) -> None:
-        self._search_timer = None
-        article = self.article
-        article.matches = find_matches(
-            article.layout_rows.units, search_terms(self.briefing, self.query_text)
-        )
-        self.current_match = -1
-        self._show_count()
-
-    def _show_count(self) -> None:
-        total = len(self.article.matches)
-        if not self.query_text:
-            text = ""
-        elif not total:
-            text = "no matches"
-        elif self.current_match < 0:
-            text = f"{total} match{'es' * (total != 1)}"
-        else:
-            text = f"{self.current_match + 1} of {total}"
-        self._search_bar().set_count(text)
-
-    @on(SearchBar.Done)
-    def _search_done(self) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._run_search()
-        self.article.focus()
-        if self.article.matches:
-            self.action_step_match(1)
-
-    @on(SearchBar.Cancelled)
-    def _search_cancelled(self) -> None:
-        self.clear_search()
-        self.article.focus()
-
-    def clear_search(self) -> None:
-        self.query_text = ""
-        if self._search_timer is not None:
-            self._search_timer.stop()
-            self._search_timer = None
-        self.article.matches = []
-        self.current_match = -1
-        self._search_bar().display = False
-        self.article.refresh()
-
-    def action_step_match(self, step: int) -> None:
-        matches = self.article.matches
-        if not matches:
-            self.app.bell()
-            return
-        self.current_match = (self.current_match + step) % len(matches)
-        match = matches[self.current_match]
-        self.article.go_to_span(match.unit, match.start, match.end)
-        self._show_count()
+    # Esc ---------------------------------------------------------------
 
     def action_back(self) -> None:
-        if self.article.matches or self._search_bar().display:
+        """One level back per Esc (a card and the fields handle their own)."""
+        article = self.article
+        if self.sidebar_focused:
+            self._leave_sidebar()
+        elif self.search_active:
             self.clear_search()
-        elif self.article.selected_entry is not None:
-            self.article.selected_entry = None
-            self.query_one("#glossary-switcher", ContentSwitcher).current = "glossary"
-        elif self.article.cursor is not None:
-            self.article.cursor = None
-            self.article.refresh()
+        elif self.selected_entry is not None:
+            self.selected_entry = None
+            self._show_card(False)
+        elif article.cursor is not None:
+            article.set_cursor(None)
         elif self.narrow and self.show_sidebar:
             self.show_sidebar = False
         elif self.from_library:
             self.app.action_library()  # type: ignore[attr-defined]
+
+    def cursor_target(self) -> Target | None:
+        return self.article.cursor

@@ -2,64 +2,67 @@
 
 One widget draws the whole article (Textual's line API), so a briefing of
 1,000 sections costs no more widgets than one of four, and only rows on
-screen are styled. A cursor marks one target at a time, a section heading or
-a mention: Enter (or space on a heading) acts on it, the mouse does the same.
+screen are styled. Two things are kept here, and never a screen row:
+
+- the reading position, an `Anchor` in the content (`reading_anchor`; see
+  `briefing.position`; `Widget.anchor` is something else):
+  every re-wrap (resize, sidebar, a section toggled above) scrolls so its row
+  is the top row again, and every scroll by the user moves it;
+- the cursor, one `Target` (a heading, a mention, a quote's speaker) that
+  Enter acts on. It is always on screen: a scroll that would push it off
+  moves it to the first target on screen (scrolling down), the last
+  (scrolling up), or to none, where Enter does nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..cleaning import plain_line
 from ..document import CLOSED_MARK, OPEN_MARK, Layout, Row
 from ..model import Briefing
+from ..position import Anchor, anchor_at_row, anchor_row
 from ..search import Match
 from .changemarks import changes_of, mark_headings
+from .focusfix import KeepFocusOnStaleHide
 from .paint import paint
+from .targets import Spot, Target, targets_on_rows
 
 MAX_WIDTH = 100
 """Longest line of text: prose wider than this is hard to read."""
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What the cursor is on: a section heading, or a span of a unit (mention or match)."""
-
-    unit: int
-    start: int = 0
-    end: int = 0
-    entry_id: str | None = None
-    section: int = -1
-
-
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(KeepFocusOnStaleHide, ScrollView, can_focus=True):
     """The briefing's text, with collapsible sections and marked mentions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "line(1)", "Down", show=False, tooltip="Scroll down one line"),
-        Binding("k,up", "line(-1)", "Up", show=False, tooltip="Scroll up one line"),
+        Binding("j,down,ctrl+e", "line(1)", "Down", show=False, tooltip="Scroll down one line"),
+        Binding("k,up,ctrl+y", "line(-1)", "Up", show=False, tooltip="Scroll up one line"),
+        Binding("J", "line(1)", "Down", show=False, tooltip="Scroll down one line (as in less)"),
+        Binding("K", "line(-1)", "Up", show=False, tooltip="Scroll up one line (as in less)"),
         Binding("g,home", "edge(0)", "Top", show=False, tooltip="Go to the top"),
         Binding("G,end", "edge(1)", "Bottom", show=False, tooltip="Go to the bottom"),
         Binding("space", "page_or_toggle", "Page", show=False,
                 tooltip="Next page (toggles the section when the cursor is on its title)"),
-        Binding("pagedown", "page(1)", "Page down", show=False, tooltip="Next page"),
-        Binding("b,pageup", "page(-1)", "Page up", show=False, tooltip="Previous page"),
-        Binding("ctrl+d", "half_page(1)", "Half page down", show=False,
+        Binding("f,pagedown,ctrl+f", "page(1)", "Page down", show=False, tooltip="Next page"),
+        Binding("b,pageup,ctrl+b", "page(-1)", "Page up", show=False, tooltip="Previous page"),
+        Binding("d,ctrl+d", "half_page(1)", "Half page down", show=False,
                 tooltip="Scroll down half a page"),
-        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False,
+        Binding("u,ctrl+u", "half_page(-1)", "Half page up", show=False,
                 tooltip="Scroll up half a page"),
         Binding("enter", "activate", "Open", show=False,
-                tooltip="Toggle the section, or open the card of the mention, under the cursor"),
+                tooltip="Toggle the section, or open the card of the name, under the cursor"),
     ]  # fmt: skip
 
     COMPONENT_CLASSES = {
@@ -71,6 +74,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article--text",
         "article--quote",
         "article--speaker",
+        "article--speaker-link",
         "article--label",
         "article--credit",
         "article--note",
@@ -116,27 +120,36 @@ class ArticleView(ScrollView, can_focus=True):
         if open_sections is None:
             open_sections = {i for i, s in enumerate(briefing.sections) if not s.collapsed}
         self.open_sections = open_sections
+        self.reading_anchor = Anchor()
+        """The reading position: its row is the top row (see `briefing.position`)."""
         self.cursor: Target | None = None
         self._matches: list[Match] = []
-        self._matches_by_unit: dict[int, list[Match]] = {}
-        self.current_match = -1
+        self._matches_by_unit: dict[int, tuple[list[int], list[Match]]] = {}
         self._styles: dict[str, Style] = {}
         self._section_in_view = -2
-        self.extra_spans: dict[int, list[tuple[int, int, str]]] = {}
-        """Per unit, spans drawn in a component style (the `[changed]` marks)."""
+        self._laid_out_for = Size(0, 0)
+        self._placing = False
+        self.section_marks: dict[int, str] = {}
+        """A short mark drawn after a section's title (the change tracker's `[changed]`)."""
+
+    def set_section_marks(self, marks: dict[int, str]) -> None:
+        """Marks per section index, shown after each title (plain text, one line)."""
+        self.section_marks = {index: plain_line(mark) for index, mark in marks.items()}
+        self.refresh()
 
     # Layout ------------------------------------------------------------
 
     @property
     def text_width(self) -> int:
+        from ..sizes import sidebar_width
+
         width = self.scrollable_content_region.width
         if width <= 0:
             # Not laid out yet: guess from the window (minus a sidebar), so the
             # first keys already have rows to move over; a wrong guess costs
             # one more wrap when the real size arrives.
             window = self.app.size.width
-            sidebar = 44 if window >= 140 else 36 if window >= 100 else 28 if window >= 60 else 0
-            width = window - sidebar - 1  # and the scrollbar
+            width = window - sidebar_width(window) - 1  # and the scrollbar
         return max(10, min(width - 2, MAX_WIDTH))
 
     @property
@@ -145,11 +158,40 @@ class ArticleView(ScrollView, can_focus=True):
         spare = self.scrollable_content_region.width - 2 - self.text_width
         return 1 + max(0, spare // 2)
 
+    @property
+    def top(self) -> int:
+        return int(self.scroll_offset.y)
+
+    @property
+    def page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
     def relayout(self) -> None:
+        """Wrap again, then put the anchored character back on the top row."""
         rows = self.layout_rows.build(self.text_width, self.open_sections)
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
+        self._laid_out_for = self.scrollable_content_region.size
+        self._place_anchor()
         self._report_section()
         self.refresh()
+
+    def _place_anchor(self) -> None:
+        self._placing = True
+        try:
+            row = anchor_row(self.layout_rows, self.reading_anchor)
+            self.scroll_to(y=row, animate=False, immediate=True)
+        finally:
+            self._placing = False
+        self._keep_cursor_visible(1)
+
+    def set_anchor(self, anchor: Anchor) -> None:
+        """Read from here (a restored or remembered position)."""
+        self.reading_anchor = anchor
+        self._place_anchor()
+
+    def anchored_top(self) -> int:
+        """Where the top row should be for the anchor (clamped to the scroll range)."""
+        return min(anchor_row(self.layout_rows, self.reading_anchor), int(self.max_scroll_y))
 
     def on_resize(self, event: events.Resize) -> None:
         self.relayout()
@@ -181,6 +223,28 @@ class ArticleView(ScrollView, can_focus=True):
         strip = Strip(self._segments(rows[number]), None)
         return strip.extend_cell_length(width, base).crop(0, width).apply_style(base)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self.has_focus:
+            self._place_terminal_cursor()
+        return lines
+
+    def _place_terminal_cursor(self) -> None:
+        """Put the terminal's cursor on the cursor target (or the top row), so
+        braille displays and magnifiers follow the reader's place."""
+        region = self.scrollable_content_region
+        row, column = self.top, 0
+        cursor = self.cursor
+        if cursor is not None:
+            found = self.layout_rows.row_of(cursor.unit, cursor.start)
+            if found is not None:
+                row = found
+                unit = self.layout_rows.units[cursor.unit]
+                prefix = 0 if cursor.section >= 0 else unit.indent + len(unit.bullet)
+                column = prefix + max(0, cursor.start - self.layout_rows.rows[row].start)
+        x = region.x + min(self.margin + column, max(0, region.width - 1))
+        self.app.cursor_position = Offset(x, region.y + max(0, row - self.top))
+
     def _segments(self, row: Row) -> list[Segment]:
         if row.unit < 0:
             return []
@@ -189,38 +253,47 @@ class ArticleView(ScrollView, can_focus=True):
         segments = [Segment(" " * self.margin)]
         indent = unit.indent
         if unit.kind == "heading":
-            heading_style = style
-            if (
-                self.cursor is not None
-                and self.cursor.unit == row.unit
-                and self.cursor.section >= 0
-            ):
-                heading_style = style + self._style("cursor")
+            if self.cursor is not None and self.cursor.unit == row.unit:
+                style = style + self._style("cursor")
             mark = OPEN_MARK if unit.section in self.open_sections else CLOSED_MARK
-            segments.append(Segment(mark if row.first else "  ", heading_style))
+            segments.append(Segment(mark if row.first else "  ", style))
             indent = 0
-            style = heading_style
         elif indent:
             segments.append(Segment(" " * indent))
         if unit.bullet:
             bullet = unit.bullet if row.first else " " * len(unit.bullet)
             segments.append(Segment(bullet, style))
         segments.extend(self._text_segments(row, style))
+        if unit.kind == "heading" and row.end == len(unit.text):
+            change = self.section_marks.get(unit.section)
+            if change:
+                segments.append(Segment(f"  {change}", self._style("changed")))
         return segments
 
     def _text_segments(self, row: Row, style: Style) -> list[Segment]:
         unit = self.layout_rows.units[row.unit]
         spans: list[tuple[int, int, Style]] = []
-        for mention in unit.mentions:
-            if mention.end <= row.start or mention.start >= row.end:
+        mentions = unit.mentions
+        # Mentions and matches are found by bisecting, never by walking a
+        # unit's all: one paragraph may hold 100,000 of them.
+        first = bisect_left(mentions, row.start, key=lambda m: m.end) if len(mentions) > 8 else 0
+        for mention in mentions[first:]:
+            if mention.start >= row.end:
+                break
+            if mention.end <= row.start:
                 continue
-            name = "mention-selected" if mention.entry_id == self.selected_entry else "mention"
+            if unit.kind == "speaker":
+                name = "speaker-link"
+            elif mention.entry_id == self.selected_entry:
+                name = "mention-selected"
+            else:
+                name = "mention"
             spans.append((mention.start, mention.end, self._style(name)))
-        for match in self.matches_in(row.unit):
-            if match.end > row.start and match.start < row.end:
+        starts, matches = self._matches_by_unit.get(row.unit, ((), ()))
+        begin = max(0, bisect_right(starts, row.start) - 1)
+        for match in matches[begin : bisect_left(starts, row.end)]:
+            if match.end > row.start:
                 spans.append((match.start, match.end, self._style("match")))
-        for start, end, name in self.extra_spans.get(row.unit, ()):
-            spans.append((start, end, self._style(name)))
         cursor = self.cursor
         if cursor is not None and cursor.unit == row.unit and cursor.section < 0:
             spans.append((cursor.start, cursor.end, self._style("cursor")))
@@ -233,23 +306,27 @@ class ArticleView(ScrollView, can_focus=True):
 
     @matches.setter
     def matches(self, matches: list[Match]) -> None:
-        # Indexed by unit: drawing a row must not walk every match (a one-letter
-        # query in a 1,000-section briefing has a hundred thousand of them).
+        # Indexed by unit, with starts for bisecting: drawing a row must not
+        # walk every match (a one-letter query finds a hundred thousand).
         self._matches = matches
-        self._matches_by_unit = {}
+        by_unit: dict[int, tuple[list[int], list[Match]]] = {}
         for match in matches:
-            self._matches_by_unit.setdefault(match.unit, []).append(match)
+            starts, found = by_unit.setdefault(match.unit, ([], []))
+            starts.append(match.start)
+            found.append(match)
+        self._matches_by_unit = by_unit
         self.refresh()
-
-    def matches_in(self, unit: int) -> list[Match]:
-        return self._matches_by_unit.get(unit, [])
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
+        if self._placing or self.scrollable_content_region.size != self._laid_out_for:
+            return  # our own re-anchoring, or Textual clamping before a re-wrap
+        self.reading_anchor = anchor_at_row(self.layout_rows, int(new_value))
+        self._keep_cursor_visible(1 if new_value >= old_value else -1)
         self._report_section()
 
     def _report_section(self) -> None:
-        section = self.layout_rows.section_at(int(self.scroll_offset.y) + 1)
+        section = self.layout_rows.section_at(self.top + 1)
         if section != self._section_in_view:
             self._section_in_view = section
             self.post_message(self.SectionInView(section))
@@ -257,17 +334,54 @@ class ArticleView(ScrollView, can_focus=True):
     def watch_selected_entry(self) -> None:
         self.refresh()
 
+    # The cursor --------------------------------------------------------
+
+    def cursor_row(self) -> int | None:
+        if self.cursor is None:
+            return None
+        return self.layout_rows.row_of(self.cursor.unit, self.cursor.start)
+
+    def set_cursor(self, target: Target | None) -> None:
+        self.cursor = target
+        self.refresh()
+
+    def _keep_cursor_visible(self, direction: int) -> None:
+        row = self.cursor_row()
+        top, height = self.top, self.page_height
+        if self.cursor is None or row is not None and top <= row < top + height:
+            return
+        found = targets_on_rows(self.layout_rows, top, top + height)
+        self.cursor = (found[0] if direction > 0 else found[-1]) if found else None
+        self.refresh()
+
+    def spot(self) -> Spot:
+        """Where the reader is, for the jump list."""
+        return Spot(self.reading_anchor, self.cursor)
+
+    def go_to_spot(self, spot: Spot) -> None:
+        self.cursor = spot.cursor
+        unit = spot.anchor.unit
+        section = self.layout_rows.units[unit].section
+        if (
+            section >= 0
+            and section not in self.open_sections
+            and unit != self.layout_rows.headings[section]
+        ):
+            self.set_open(section, True)
+        self.set_anchor(spot.anchor)
+        self.refresh()
+
     # Moving ------------------------------------------------------------
 
+    def _move_to(self, row: float) -> None:
+        # Every move is immediate: an animated page writes ~20x the bytes over SSH.
+        self.scroll_to(y=max(0.0, min(row, self.max_scroll_y)), animate=False, immediate=True)
+
     def scroll_to_row(self, row: int, *, center: bool = True) -> None:
-        height = self.scrollable_content_region.height
-        top = row - height // 3 if center else row
-        self.scroll_to(y=max(0, top), animate=False)
+        self._move_to(row - self.page_height // 3 if center else row)
 
     def ensure_visible(self, row: int) -> None:
-        top = self.scroll_offset.y
-        height = self.scrollable_content_region.height
-        if not top <= row < top + height:
+        if not self.top <= row < self.top + self.page_height:
             self.scroll_to_row(row)
 
     def set_open(self, section: int, is_open: bool) -> None:
@@ -288,7 +402,7 @@ class ArticleView(ScrollView, can_focus=True):
     def go_to_section(self, section: int) -> None:
         heading = self.layout_rows.headings[section]
         self.cursor = Target(heading, section=section)
-        self.scroll_to(y=self.layout_rows.section_rows[section], animate=False)
+        self._move_to(self.layout_rows.section_rows[section])
         self.refresh()
 
     def go_to_span(self, unit: int, start: int, end: int, entry_id: str | None = None) -> None:
@@ -302,98 +416,76 @@ class ArticleView(ScrollView, can_focus=True):
             self.ensure_visible(row)
         self.refresh()
 
-    def _visible_section(self) -> int:
-        return max(0, self.layout_rows.section_at(self.scroll_offset.y + 1))
+    def position(self) -> tuple[int, int]:
+        """The cursor's place in reading order, or just before the top row's text."""
+        if self.cursor is not None:
+            return (self.cursor.unit, self.cursor.start)
+        anchor = self.reading_anchor
+        return (anchor.unit, anchor.offset - 1)
 
     def action_step_section(self, step: int) -> None:
-        if not self.briefing.sections:
+        headings = self.layout_rows.headings
+        if not headings:
             return
-        if self.cursor is not None and self.cursor.section >= 0:
-            current = self.cursor.section
+        unit, start = self.position()
+        if step > 0:
+            index = bisect_right(headings, unit - (start < 0))
         else:
-            current = self.layout_rows.section_at(self.scroll_offset.y)
-            if (
-                step > 0
-                and current >= 0
-                and self.scroll_offset.y < self.layout_rows.section_rows[current]
-            ):
-                current -= 1
-        target = min(max(current + step, 0), len(self.briefing.sections) - 1)
-        self.go_to_section(target)
+            index = bisect_left(headings, unit + (start > 0)) - 1
+        if not 0 <= index < len(headings):
+            self.app.bell()
+            return
+        self.go_to_section(index)
 
     def action_page_or_toggle(self) -> None:
         cursor = self.cursor
         if cursor is not None and cursor.section >= 0:
-            heading_row = self.layout_rows.section_rows[cursor.section]
-            top = self.scroll_offset.y
-            if top <= heading_row < top + self.scrollable_content_region.height:
-                self.set_open(cursor.section, cursor.section not in self.open_sections)
-                return
+            self.set_open(cursor.section, cursor.section not in self.open_sections)
+            return
         self.action_page(1)
-
-    # Every move is immediate: an animated page writes ~20x the bytes over SSH.
-
-    def _move_to(self, row: float) -> None:
-        self.scroll_to(y=max(0.0, min(row, self.max_scroll_y)), animate=False, immediate=True)
 
     def action_line(self, step: int) -> None:
         self._move_to(self.scroll_offset.y + step)
 
     def action_page(self, step: int) -> None:
-        page = max(1, self.scrollable_content_region.height - 1)
-        self._move_to(self.scroll_offset.y + step * page)
+        self._move_to(self.scroll_offset.y + step * max(1, self.page_height - 1))
 
     def action_half_page(self, step: int) -> None:
-        self._move_to(
-            self.scroll_offset.y + step * max(1, self.scrollable_content_region.height // 2)
-        )
+        self._move_to(self.scroll_offset.y + step * max(1, self.page_height // 2))
 
     def action_edge(self, end: int) -> None:
         self._move_to(self.max_scroll_y if end else 0)
+        if not end:
+            self.set_cursor(None)  # Home, then `]`: section 1
 
     def action_activate(self) -> None:
         cursor = self.cursor
         if cursor is None:
-            self.action_step_section(1)
-        elif cursor.section >= 0:
+            return  # the top row: nothing under the cursor
+        if cursor.section >= 0:
             self.set_open(cursor.section, cursor.section not in self.open_sections)
         elif cursor.entry_id is not None:
             self.post_message(self.MentionChosen(cursor.entry_id))
 
-    def action_step_mention(self, step: int) -> None:
-        found = self.mention_targets()
+    def step_mention(self, step: int) -> bool:
+        """Go to the next (or previous) mention; False when there is none."""
+        found = self.layout_rows.targets_of(self.selected_entry)
         if not found:
-            self.app.bell()
-            return
-        position = self._cursor_position()
-        ordered = found if step > 0 else list(reversed(found))
-        for unit, start, end, entry in ordered:
-            if (unit, start) > position if step > 0 else (unit, start) < position:
-                self.go_to_span(unit, start, end, entry)
-                return
-        unit, start, end, entry = ordered[0]
+            return False
+        unit, start = self.position()
+        if step > 0:
+            index = bisect_right(found, (unit, start, 1 << 62))
+            index = 0 if index >= len(found) else index
+        else:
+            index = bisect_left(found, (unit, start)) - 1
+        unit, start, end, entry = found[index]
         self.go_to_span(unit, start, end, entry)
-
-    def mention_targets(self) -> list[tuple[int, int, int, str]]:
-        wanted = self.selected_entry
-        return [
-            (index, m.start, m.end, m.entry_id)
-            for index, unit in enumerate(self.layout_rows.units)
-            if unit.kind != "speaker"  # a quote's speaker is a link, not a mention
-            for m in unit.mentions
-            if wanted is None or m.entry_id == wanted
-        ]
-
-    def _cursor_position(self) -> tuple[int, int]:
-        if self.cursor is not None:
-            return (self.cursor.unit, self.cursor.start)
-        row = self.layout_rows.rows[min(self.scroll_offset.y, len(self.layout_rows.rows) - 1)]
-        return (row.unit, row.start - 1)
+        return True
 
     # Mouse -------------------------------------------------------------
 
     def on_click(self, event: events.Click) -> None:
-        number = self.scroll_offset.y + event.y
+        number = self.top + event.y
         if not 0 <= number < len(self.layout_rows.rows):
             return
         row = self.layout_rows.rows[number]

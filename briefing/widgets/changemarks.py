@@ -7,7 +7,6 @@ words, not only in colour, so NO_COLOR and screen readers get them too.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.content import Content
@@ -72,29 +71,20 @@ def new_mark(is_new: bool) -> Content:
     return Content.styled(" [new]", MARK_STYLE) if is_new else Content("")
 
 
-def updated_mark(is_updated: bool) -> Content:
-    """The library's mark of a briefing that changed since it was read."""
-    return Content.styled("  [updated since read]", MARK_STYLE) if is_updated else Content("")
-
-
 def mark_headings(article: ArticleView, changes: Changes | None) -> None:
-    """Append `[changed]`/`[new]` to the headings of marked sections, before the first layout.
+    """Show `[changed]`/`[new]` after the titles of marked sections.
 
-    The label is part of the heading's text, so it wraps with the title; its span
-    is styled through `ArticleView.extra_spans`.
+    Drawn after the title, not part of its text: searching the article never
+    finds the marks, and reading positions inside headings stay the same.
     """
     if changes is None:
         return
-    layout = article.layout_rows
+    marks = {}
     for index, section in enumerate(article.briefing.sections):
         text = label(changes, section.id)
-        if not text:
-            continue
-        heading = layout.headings[index]
-        unit = layout.units[heading]
-        start = len(unit.text) + 2
-        layout.units[heading] = replace(unit, text=f"{unit.text}  {text}")
-        article.extra_spans[heading] = [(start, start + len(text), "changed")]
+        if text:
+            marks[index] = text
+    article.set_section_marks(marks)
 
 
 def marked_sections(screen: ReaderScreen) -> list[int]:

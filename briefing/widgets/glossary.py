@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..model import Briefing, Kind
 from .changemarks import new_entries, new_mark
@@ -31,11 +31,14 @@ def entry_matches(briefing: Briefing, entry_id: str, query: str) -> bool:
 
 
 class GlossaryPanel(Vertical):
-    """A filter field over the list of glossary entries, grouped by kind."""
+    """A filter field over the list of glossary entries, grouped by kind.
+
+    Letters are commands here as everywhere: the list has focus, and only
+    `/` puts the cursor in the filter (Enter keeps the filter, Esc clears it).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Back to article", show=False,
-                tooltip="Clear the filter, then return to the article"),
+        Binding("slash", "filter", "Filter", tooltip="Filter the names"),
     ]  # fmt: skip
 
     class EntrySelected(Message):
@@ -49,15 +52,40 @@ class GlossaryPanel(Vertical):
         super().__init__(id=id)
         self.briefing = briefing
         self._generation = 0
+        self._query = ""
 
     def compose(self) -> ComposeResult:
-        yield Field(placeholder="Filter names\u2026", id="glossary-filter", compact=True)
+        yield Field(placeholder="/ filters names", id="glossary-filter", compact=True)
         yield VimOptionList(id="glossary-list")
 
     def on_mount(self) -> None:
+        self.query_one(Field).leave_to = self.focus_list
         self.show_entries("")
 
+    @property
+    def _list(self) -> VimOptionList:
+        return self.query_one("#glossary-list", VimOptionList)
+
+    def focus_list(self) -> None:
+        listing = self._list
+        self.screen.set_focus(listing)
+        if listing.highlighted is None:
+            listing.action_first()
+
+    def highlight(self, entry_id: str) -> None:
+        """Show `entry_id` highlighted and focused (clearing a filter that hides it)."""
+        if not entry_matches(self.briefing, entry_id, self._query):
+            self.query_one(Field).value = ""
+            self.show_entries("")
+        listing = self._list
+        try:
+            listing.highlighted = listing.get_option_index(entry_id)
+        except OptionDoesNotExist:
+            self.call_after_refresh(self.highlight, entry_id)  # still being added
+        self.screen.set_focus(listing)
+
     def show_entries(self, query: str) -> None:
+        self._query = query
         options: list[Option | None] = []
         new = new_entries(self)
         for kind in Kind:
@@ -76,15 +104,17 @@ class GlossaryPanel(Vertical):
                     entry.name, (f"  {count}", "dim"), new_mark(entry.id in new)
                 )
                 options.append(Option(label, id=entry.id))
-        option_list = self.query_one(VimOptionList)
+        option_list = self._list
         option_list.clear_options()
+        self._generation += 1
         if not options:
-            option_list.add_option(Option(Content.styled("No match", "dim italic"), disabled=True))
+            option_list.add_option(
+                Option(Content.styled("No name matches", "dim italic"), disabled=True)
+            )
             return
         # A big glossary goes in by chunks after the first screenful: OptionList
         # measures every option it holds, ~0.1 ms each, and 5,000 at once held
         # up the first frame (and every keystroke in the filter) by ~0.4 s.
-        self._generation += 1
         option_list.add_options(options[:FIRST_CHUNK])
         if len(options) > FIRST_CHUNK:
             self.call_after_refresh(self._add_rest, options, FIRST_CHUNK, self._generation)
@@ -93,7 +123,7 @@ class GlossaryPanel(Vertical):
         if generation != self._generation or not self.is_attached:
             return  # the filter changed since: that list is stale
         end = start + LATER_CHUNK
-        self.query_one(VimOptionList).add_options(options[start:end])
+        self._list.add_options(options[start:end])
         if end < len(options):
             self.set_timer(0.01, lambda: self._add_rest(options, end, generation))
 
@@ -101,12 +131,14 @@ class GlossaryPanel(Vertical):
     def _filter(self, event: Input.Changed) -> None:
         self.show_entries(event.value)
 
+    @on(Field.Left, "#glossary-filter")
+    def _to_list(self, event: Field.Left) -> None:
+        event.stop()
+        self.focus_list()
+
     @on(Input.Submitted, "#glossary-filter")
-    def _to_list(self) -> None:
-        option_list = self.query_one(VimOptionList)
-        option_list.focus()
-        if option_list.highlighted is None:
-            option_list.action_first()
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
 
     @on(VimOptionList.OptionSelected, "#glossary-list")
     def _selected(self, event: VimOptionList.OptionSelected) -> None:
@@ -114,9 +146,5 @@ class GlossaryPanel(Vertical):
         if event.option.id is not None:
             self.post_message(self.EntrySelected(event.option.id))
 
-    def action_leave(self) -> None:
-        field = self.query_one("#glossary-filter", Input)
-        if field.value:
-            field.value = ""
-            return
-        self.screen.query_one("ArticleView").focus()
+    def action_filter(self) -> None:
+        self.screen.set_focus(self.query_one(Field))

@@ -7,8 +7,10 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 
+from .focusfix import KeepFocusOnStaleHide
 
-class VimOptionList(OptionList):
+
+class VimOptionList(KeepFocusOnStaleHide, OptionList):
     """OptionList with j/k and g/G, as in every other pane of the reader."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

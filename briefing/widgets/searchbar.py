@@ -1,12 +1,11 @@
-"""The search field shown by `/`: live matches, Enter keeps them, Escape clears."""
+"""The search field shown by `/`: matches once typing pauses, Enter keeps them, Esc clears."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
@@ -18,10 +17,6 @@ from .statusline import StatusLine
 
 class SearchBar(Horizontal):
     """A one-line bar docked at the bottom of the reader."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Clear search", tooltip="Clear the search and close the bar"),
-    ]
 
     class Changed(Message):
         def __init__(self, query: str) -> None:
@@ -39,11 +34,20 @@ class SearchBar(Horizontal):
         yield Field(placeholder="Search the briefing", id="search-input", compact=True)
         yield StatusLine(id="search-count")
 
+    def leave_to(self, move_focus: Callable[[], object]) -> None:
+        """What leaving the field does to focus, at once (the owner knows where to)."""
+        self.query_one(Field).leave_to = move_focus
+
     def open(self) -> None:
         self.display = True
         # Focus now, not after the next refresh: keys typed right after `/`
         # are already queued and must land in the field.
-        self.screen.set_focus(self.query_one(Input))
+        self.screen.set_focus(self.query_one(Field))
+
+    def close(self) -> None:
+        self.query_one(Field).value = ""
+        self.set_count("")
+        self.display = False
 
     def set_count(self, text: str) -> None:
         self.query_one("#search-count", StatusLine).text = Content(text)
@@ -56,9 +60,12 @@ class SearchBar(Horizontal):
     @on(Input.Submitted, "#search-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.Done())
 
-    def action_cancel(self) -> None:
-        self.query_one(Input).value = ""
-        self.display = False
-        self.post_message(self.Cancelled())
+    @on(Field.Left, "#search-input")
+    def _left(self, event: Field.Left) -> None:
+        event.stop()
+        if event.cleared:
+            self.display = False
+            self.post_message(self.Cancelled())
+        else:
+            self.post_message(self.Done())

@@ -1,0 +1,182 @@
+"""A cursor you can always see, focus you can see and leave, one Esc per level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList
+
+from briefing.widgets.article import ArticleView
+from briefing.widgets.card import EntryCard
+from tests.apptools import BUNDLED, OTHER_SHAPE, make_app, reader
+
+SIZE = (100, 30)
+
+
+def cursor_on_screen(app: object) -> bool:
+    article = reader(app).article  # type: ignore[arg-type]
+    row = article.cursor_row()
+    if article.cursor is None:
+        return True
+    return row is not None and article.top <= row < article.top + article.page_height
+
+
+async def test_enter_never_acts_on_a_cursor_off_screen(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        await pilot.press("enter", "enter", "right_square_bracket", "right_square_bracket")
+        for _ in range(25):
+            await pilot.press("j")
+            assert cursor_on_screen(app)
+        before = set(article.open_sections)
+        top = article.top
+        await pilot.press("enter")
+        cursor = article.cursor
+        if cursor is None or cursor.section < 0:
+            assert article.open_sections == before
+        assert cursor_on_screen(app)
+        assert abs(article.top - top) <= article.page_height
+
+
+async def test_home_then_next_section_is_section_one(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        await pilot.press("1", "home", "right_square_bracket")
+        assert article.cursor is not None and article.cursor.section == 0
+
+
+async def test_paging_keys_move_the_cursor_with_the_page(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        await pilot.press("2")
+        for key in ("f", "f", "b", "d", "u", "ctrl+f", "ctrl+b", "ctrl+e", "ctrl+y", "J", "K"):
+            before = article.top
+            await pilot.press(key)
+            assert cursor_on_screen(app), key
+            if key in ("f", "d", "ctrl+f", "ctrl+e", "J"):
+                assert article.top > before, key
+            else:
+                assert article.top < before, key
+
+
+async def test_letters_are_commands_in_the_sidebar(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("t", "t", "s")
+        assert not screen.show_sidebar, "s toggled the sidebar, not typed into a field"
+        field = screen.glossary.query_one(Input)
+        assert field.value == ""
+        await pilot.press("s", "tab")
+        assert isinstance(app.focused, OptionList)
+        await pilot.press("slash")
+        focused: object = app.focused
+        assert focused is field
+        await pilot.press(*"kerm", "escape")
+        assert field.value == "" and isinstance(app.focused, OptionList)
+        await pilot.press("slash", *"kerm", "enter")
+        assert field.value == "kerm" and isinstance(app.focused, OptionList)
+        await pilot.press(*("t" * 21))
+        assert field.value == "kerm"
+
+
+async def test_esc_on_a_card_keeps_the_list_place(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("tab", "j", "j", "j", "j")
+        listing = app.focused
+        assert isinstance(listing, OptionList)
+        index = listing.highlighted
+        assert index is not None
+        chosen = listing.get_option_at_index(index).id
+        await pilot.press("enter")
+        assert isinstance(app.focused, EntryCard)
+        await pilot.press("j", "enter")  # to a mention in the article
+        assert screen.article.cursor is not None
+        assert isinstance(app.focused, EntryCard), "a wide window keeps the card in view"
+        await pilot.press("escape")
+        focused: object = app.focused
+        assert focused is listing and listing.highlighted == index
+        assert listing.get_option_at_index(index).id == chosen
+        assert screen.article.cursor is None, "the article's mention cursor is cleared"
+
+
+async def test_esc_on_a_card_from_the_article_highlights_its_entry(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m", "enter")
+        entry = reader(app).selected_entry
+        assert isinstance(app.focused, EntryCard) and entry
+        await pilot.press("escape")
+        listing = app.focused
+        assert isinstance(listing, OptionList) and listing.highlighted is not None
+        assert listing.get_option_at_index(listing.highlighted).id == entry
+
+
+async def test_one_esc_per_level_at_40x15(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=(40, 15)) as pilot:
+        screen = reader(app)
+        await pilot.press("s")
+        assert screen.show_sidebar and isinstance(app.focused, OptionList)
+        await pilot.press("escape")
+        assert not screen.show_sidebar and isinstance(app.focused, ArticleView)
+        await pilot.press("s", "j", "enter")
+        assert isinstance(app.focused, EntryCard)
+        await pilot.press("escape")
+        assert screen.show_sidebar and isinstance(app.focused, OptionList)
+        await pilot.press("escape")
+        assert not screen.show_sidebar and isinstance(app.focused, ArticleView)
+
+
+async def test_card_related_entries_are_reachable_by_keys(tmp_path: Path) -> None:
+    app = make_app(OTHER_SHAPE, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        entry = next(e for e in screen.briefing.glossary if e.related)
+        screen.select_entry(entry.id)
+        await pilot.pause()
+        await pilot.press("g", "enter")
+        assert screen.selected_entry == entry.related[0]
+
+
+async def test_q_quits_from_the_sidebar_and_ctrl_c_saves(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "tab", "ctrl+c")
+    assert not app.is_running
+    assert (tmp_path / "iran-pakistan-2024-01.json").exists()
+
+
+async def test_n_without_a_search_says_why(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert any("press /" in str(n.message) for n in app._notifications)
+
+
+async def test_search_says_when_it_wraps(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("slash", *"Kerman", "enter")
+        total = len(screen.article.matches)
+        assert total > 1
+        for _ in range(total):
+            await pilot.press("n")
+        count = str(screen.search_bar.query_one("#search-count").render())
+        assert count.startswith("1 of") and "wrapped" in count
+
+
+async def test_speaker_is_a_link_not_a_counted_mention(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE):
+        layout = reader(app).article.layout_rows
+        speakers = {i for i, unit in enumerate(layout.units) if unit.kind == "speaker"}
+        assert speakers
+        assert not any(target[0] in speakers for target in layout.mention_targets)

@@ -1,0 +1,62 @@
+"""The installed reader in a real pty: keys in one write, and where the terminal's cursor is."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.ptyterm import Terminal
+from tests.test_e2e_pty import BRIEFING, _env
+
+KEYS = b"t" * 20 + b"/kerm\rjjjj"
+"""30 keys: the timeline and back twenty times, then filter the glossary and move."""
+
+
+def run(tmp_path: Path, *, at_once: bool) -> str:
+    assert BRIEFING, "the briefing console script is not installed next to this Python"
+    tmp_path.mkdir()
+    terminal = Terminal([BRIEFING, "--fresh"], env=_env(tmp_path), cwd=str(tmp_path))
+    try:
+        assert terminal.wait_for("Glossary"), terminal.text()
+        terminal.settle()
+        if at_once:
+            terminal.write(KEYS)
+        else:
+            for key in KEYS:
+                terminal.write(bytes([key]))
+                terminal.settle(quiet=0.1)
+        # The final screen shows the filter's one match (a loaded machine may
+        # be silent for a while before the first frame after the keys).
+        terminal.wait_for("Places (1)", timeout=20)
+        terminal.settle(quiet=0.5)
+        return terminal.text()
+    finally:
+        terminal.close()
+
+
+def test_thirty_keys_in_one_write_are_applied_exactly(tmp_path: Path) -> None:
+    assert len(KEYS) == 30
+    together = run(tmp_path / "a", at_once=True)
+    one_by_one = run(tmp_path / "b", at_once=False)
+    assert "kerm" in together and "tttt" not in together, together
+    assert together == one_by_one
+
+
+def test_terminal_cursor_follows_the_reader_cursor(tmp_path: Path) -> None:
+    assert BRIEFING
+    terminal = Terminal([BRIEFING, "--fresh"], env=_env(tmp_path), cwd=str(tmp_path))
+    try:
+        assert terminal.wait_for("Glossary"), terminal.text()
+        terminal.settle()
+        terminal.press("3")
+        time.sleep(0.2)
+        terminal.settle()
+        lines = terminal.screen.display
+        row = next(i for i, line in enumerate(lines) if "\u25bc 3. " in line)
+        assert (terminal.screen.cursor.y, terminal.screen.cursor.x) == (
+            row,
+            lines[row].index("\u25bc 3. "),
+        )
+        assert terminal.screen.cursor.hidden, "hidden: shown, it would blink or cost bytes"
+    finally:
+        terminal.close()
