@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Iterable, Sequence
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -307,7 +310,36 @@ def run_reader(found: Found, library: Library, *, fresh: bool = False) -> int:
     from .driver import ReaderDriver
     from .terminal import drawing_on_the_terminal
 
-    app = BriefingApp(found.briefing, library=library, fresh=fresh, driver_class=ReaderDriver)
-    with drawing_on_the_terminal():
-        result = app.run()
+    with _folders_for_this_run() as (state_dir, config_dir):
+        app = BriefingApp(
+            found.briefing,
+            library=library,
+            fresh=fresh,
+            driver_class=ReaderDriver,
+            state_dir=state_dir,
+            config_dir=config_dir,
+        )
+        with drawing_on_the_terminal():
+            result = app.run()
     return result if isinstance(result, int) else app.return_code or 0
+
+
+@contextmanager
+def _folders_for_this_run() -> Iterator[tuple[Path | None, Path | None]]:
+    """The user's state and config folders (None: the platform's), or throwaway ones.
+
+    With no home directory to hold them (HOME unset and no passwd entry, as for
+    some service accounts) platformdirs raises; the reader then works in a
+    temporary folder removed at exit, and says once that nothing is kept.
+    """
+    from .preferences import config_dir
+    from .state import state_dir
+
+    try:
+        state_dir(), config_dir()
+    except (RuntimeError, KeyError, OSError):
+        print("briefing: no home directory: your place will not be kept", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="briefing-") as scratch:
+            yield Path(scratch) / "state", Path(scratch) / "config"
+        return
+    yield None, None

@@ -23,10 +23,10 @@ from briefing.versions import save_version
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "content" / "iran-pakistan-2024-01.yaml"
 NOW = (
-    "On 18 January Tehran strongly condemned Pakistan's strikes, said\n"
-    "        civilians had been killed, and summoned"
+    "Tehran condemned the Pakistani strikes in strong terms on 18 January,\n"
+    "        said civilians had died in them, and summoned"
 )
-EARLIER = "On 18 January Tehran condemned Pakistan's strikes and summoned"
+EARLIER = "Tehran condemned the Pakistani strikes on 18 January and summoned"
 
 
 async def main() -> None:

@@ -192,3 +192,24 @@ def test_each_real_file_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert found.diagnostics == []
     assert len(loads) == 30 + 1  # the thirty, and the bundled briefing
     assert {item.origin for item in found.found} == {"command line", "bundled"}
+
+
+@needs_non_root
+def test_no_home_at_all_the_reader_opens_and_quits(world: Path) -> None:
+    """No home to keep state in: the reader still opens, says so once, and quits cleanly."""
+    from tests.ptyterm import Terminal
+
+    assert SETPRIV and BRIEFING
+    env = environment(world / "home", TERM="xterm-256color")
+    del env["HOME"], env["XDG_DATA_HOME"], env["XDG_STATE_HOME"]
+    user = [f"--reuid={NO_PASSWD_ENTRY}", f"--regid={NO_PASSWD_ENTRY}", "--clear-groups"]
+    terminal = Terminal([SETPRIV, *user, BRIEFING], env=env, cwd=str(world))
+    try:
+        assert terminal.wait_for("Glossary"), terminal.text()
+        terminal.press("q")
+        assert terminal.wait_exit() == 0
+        output = terminal.output.decode(errors="replace")
+        assert "Traceback" not in output
+        assert "your place will not be kept" in output
+    finally:
+        terminal.close()
