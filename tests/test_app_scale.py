@@ -21,7 +21,7 @@ def write_crowded(path: Path) -> Path:
     """100 sections x 10 paragraphs x 100 mentions of one name: exactly the 100,000 cap."""
     paragraph = " ".join(["Zed"] * 100)
     lines = [
-        "briefing: 1", "id: crowded", "title: One name everywhere", "summary: One name, at the cap.",
+        "briefing: 1", "id: crowded", "title: One name everywhere", "summary: At the cap.",
         "date: 2025-01-01", "source:", "  outlet: Test", "sections:",
     ]  # fmt: skip
     for number in range(100):
