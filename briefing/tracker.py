@@ -9,6 +9,8 @@ event loop never waits for the loader (0.5 s for a briefing at the limits).
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,9 +87,24 @@ class ChangeTracker:
     # Live reload -----------------------------------------------------------
 
     def start(self) -> None:
-        """Begin polling the open briefing's file (after the first frame)."""
+        """Begin polling the open briefing's file (after the first frame).
+
+        A session of `briefing serve` does not poll: the server watches the
+        library once for everyone and sends SIGUSR1 when it changed; the
+        reader then looks at its file, as one poll would.
+        """
+        loop = asyncio.get_running_loop()
         if watching_enabled():
-            asyncio.get_running_loop().call_later(POLL_SECONDS, self._tick)
+            loop.call_later(POLL_SECONDS, self._tick)
+        elif os.environ.get("BRIEFING_SERVED") == "1":
+            # `prepare` took the file's signature when the briefing was shown: a
+            # nudge compares against that, so a change made before now still counts.
+            loop.add_signal_handler(signal.SIGUSR1, self._nudged)
+
+    def _nudged(self) -> None:
+        """Look at the file until it holds still (as the poll does), then stop."""
+        if self.app.is_running and self._poll():
+            asyncio.get_running_loop().call_later(SETTLE_SECONDS, self._nudged)
 
     def _tick(self) -> None:
         if not self.app.is_running:

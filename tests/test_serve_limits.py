@@ -272,3 +272,35 @@ def test_the_server_notices_a_changed_library_by_itself(home: Path) -> None:
         assert server.wait_log("library reloaded: 2 briefings"), server.log()
     finally:
         assert server.stop() == 0
+
+
+def test_an_open_session_sees_its_briefing_change(home: Path) -> None:
+    """The server watches once and nudges its readers: an open one shows the new text."""
+    library = home / "news"
+    library.mkdir()
+    bundled = Path(__file__).resolve().parents[1] / "content" / "iran-pakistan-2024-01.yaml"
+    story = library / "story.yaml"
+    text = (
+        bundled.read_text(encoding="utf-8")
+        .replace("id: iran-pakistan-2024-01", "id: nudged-story", 1)
+        .replace("date: 2024-01-19", "date: 2024-01-20", 1)  # the newest: the one that opens
+    )
+    story.write_text(text, encoding="utf-8")
+    server = Served(home, "--watch", "0.5", str(library))
+    key = make_key(home, "key")
+    terminal = server.connect(key)
+    try:
+        assert terminal.wait_for("Glossary"), terminal.text()
+        assert terminal.wait_for("Iran and Pakistan trade strikes"), terminal.text()
+        edited = text.replace(
+            "title: Iran and Pakistan trade strikes", "title: Nudged, Iran and Pakistan", 1
+        )
+        assert edited != text
+        story.write_text(edited, encoding="utf-8")
+        assert server.wait_log("the library changed"), server.log()
+        assert terminal.wait_for("Nudged, Iran and Pakistan", timeout=10), terminal.text()
+        terminal.press("q")
+        assert terminal.wait_exit(timeout=15) == 0
+    finally:
+        terminal.close()
+        assert server.stop() == 0

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import shutil
+import signal
 import socket
 import struct
 import time
@@ -168,10 +169,22 @@ class Hub:
     def reload(self) -> None:
         log.info("SIGHUP: reloading the library")
         zygote.send(self.zygote, {"op": "reload"})
+        self._nudge_readers()
 
     def library_changed(self) -> None:
         log.info("the library changed: reloading it")
         zygote.send(self.zygote, {"op": "reload"})
+        self._nudge_readers()
+
+    def _nudge_readers(self) -> None:
+        """Tell every open reader to look at its briefing's file once (SIGUSR1).
+
+        Readers do not watch files themselves (see watch.py); this is how an
+        open session sees a changed briefing, marked, with its place kept.
+        """
+        for pid in list(self.sessions):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGUSR1)
 
     def on_zygote(self) -> None:
         while True:

@@ -5,7 +5,9 @@ sessions exceed the default inotify limits); instead the server looks at
 the library's files every few seconds (names, sizes and modification times:
 a handful of stat calls, whatever the number of sessions) and asks the
 zygote to reload when anything changed, so the next sessions open the new
-library. SIGHUP does the same at once.
+library, and sends each open reader SIGUSR1, on which it looks at its own
+briefing's file once and reloads it in place (briefing.tracker). SIGHUP
+does the same at once.
 """
 
 from __future__ import annotations

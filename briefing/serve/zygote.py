@@ -163,6 +163,9 @@ def _become_reader(slave: int, request: dict[str, Any], library: Any) -> NoRetur
         signal.set_wakeup_fd(-1)
         for signum in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGCHLD):
             signal.signal(signum, signal.SIG_DFL)
+        # The server's "look at your file" nudge (hub._nudge_readers) must never
+        # kill a reader that has not yet installed its handler.
+        signal.signal(signal.SIGUSR1, signal.SIG_IGN)
         os.setsid()
         fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
         for target in (0, 1, 2):
