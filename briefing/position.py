@@ -15,9 +15,10 @@ No Textual here: the state file and the tests use this directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from .document import Layout
+if TYPE_CHECKING:  # only for hints: state.py imports this, and must not load the layout code
+    from .document import Layout
 
 Area = Literal["header", "section", "source"]
 
