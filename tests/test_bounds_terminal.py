@@ -175,9 +175,20 @@ def test_ctrl_z_with_job_control_suspends_and_fg_resumes(
     terminal.settle()
     terminal.write(b"\x1a")
     assert terminal.wait_for("Stopped", timeout=5), terminal.text()
+    # pyte has no alternate screen: the stopped reader's picture stays on it, with the
+    # `u` of Textual's CSI < u (kitty keys off) printed at the terminal cursor, which
+    # since issue 9 sits on the reader's cursor in the title. So "Glossary" on screen
+    # proves nothing; wait for the redraw that fg brings (a new alternate screen).
+    before = len(terminal.output)
     terminal.write(b"fg\r")
-    assert terminal.wait_for("Glossary", timeout=10), terminal.text()
-    assert TITLE in terminal.text()
+    deadline = time.monotonic() + 10
+    while b"\x1b[?1049h" not in terminal.output[before:] and time.monotonic() < deadline:
+        terminal.read(0.05)
+    assert b"\x1b[?1049h" in terminal.output[before:], terminal.text()
+    terminal.settle()
+    assert "Glossary" in terminal.text(), terminal.text()
+    assert TITLE in terminal.text(), terminal.text()
+    assert "Stopped" not in terminal.text(), "not redrawn in full after fg"
     terminal.press("q")
     children = Path(f"/proc/{terminal.pid}/task/{terminal.pid}/children")
     deadline = time.monotonic() + 10
@@ -212,7 +223,7 @@ def test_closing_the_terminal_with_a_card_open_exits_within_a_second(
     terminal = launch(terminals, tmp_path, [BRIEFING])
     assert terminal.wait_for("Glossary"), terminal.text()
     terminal.settle()
-    terminal.press("tab")
+    terminal.press("tab", "/")  # `/` filters the list: letters are commands (issue 9)
     terminal.write(b"brew")
     terminal.press("enter", "enter")
     assert terminal.wait_for("Eurasia Group"), terminal.text()
