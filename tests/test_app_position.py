@@ -96,3 +96,34 @@ async def test_section_marks_hook_draws_after_the_title(tmp_path: Path) -> None:
         article.set_section_marks({1: "updated\x1b since read"})  # ESC made harmless
         await pilot.press("2")
         assert "The strikes  updated\ufffd since read" in visible_text(app)
+
+
+async def test_anchor_follows_after_the_sidebar_comes_back(tmp_path: Path) -> None:
+    # Showing the sidebar narrows the article; a horizontal scrollbar flashed up
+    # for the old width and left the wrap size stale, so jumps no longer moved
+    # the anchor (found by tests/test_app_statemachine.py).
+    (tmp_path / "preferences.toml").write_text("sidebar = false\n")
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        article = reader(app).article
+        assert article.layout_rows.units[article.reading_anchor.unit].section == 1
+        assert anchored_row_is_top(app)
+
+
+async def test_anchor_follows_after_the_text_fits_and_grows_again(tmp_path: Path) -> None:
+    # Collapsed, the text fits and the vertical scrollbar went away (one more
+    # column, no resize); expanded again, the anchor stopped following.
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=(100, 60)) as pilot:
+        article = reader(app).article
+        await pilot.press("c")
+        await pilot.pause()
+        assert article.max_scroll_y == 0
+        await pilot.press("e", "j", "j", "2")
+        await pilot.pause()
+        assert article.layout_rows.units[article.reading_anchor.unit].section == 1
+        assert anchored_row_is_top(app)

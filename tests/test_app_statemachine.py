@@ -9,6 +9,7 @@ a widget that is displayed.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,10 @@ class ReaderMachine(RuleBasedStateMachine):
 
     @initialize()
     def start(self) -> None:
-        self.app = make_app(generated_briefing(self.folder), self.folder, fresh=True)
+        # A folder per example: the app saves preferences (the sidebar shown or
+        # not) there, and a replayed example must start as the first run did.
+        folder = Path(tempfile.mkdtemp(dir=self.folder))
+        self.app = make_app(generated_briefing(folder), folder, fresh=True)
         self.steps = asyncio.Queue()
         started: asyncio.Future[None] = self.loop.create_future()
         self.task = self.loop.create_task(self._hold(self.app, started))

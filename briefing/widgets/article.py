@@ -65,6 +65,16 @@ class ArticleView(KeepFocusOnStaleHide, ScrollView, can_focus=True):
                 tooltip="Toggle the section, or open the card of the name, under the cursor"),
     ]  # fmt: skip
 
+    # The text area's size must change only with the widget's (a Resize, which
+    # re-wraps): a scrollbar coming or going without one left `_laid_out_for`
+    # stale, and the reading anchor then stopped following the view.
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+    }
+    """
+
     COMPONENT_CLASSES = {
         "article--title",
         "article--meta",
