@@ -19,6 +19,7 @@ import time
 from collections.abc import Mapping, Sequence
 
 import pyte
+from pyte.screens import wcwidth
 
 KEYS = {
     "enter": b"\r",
@@ -35,6 +36,34 @@ KEYS = {
 }
 
 
+class _Screen(pyte.Screen):
+    """pyte's screen, drawn as a real terminal shows a half-overwritten wide character.
+
+    pyte keeps the empty stub cell after a wide character even when a later
+    write replaces the character's first half (Textual redraws only what
+    changed, so this depends on timing); its `display` then indexes the empty
+    stub and raises IndexError. A terminal blanks that orphaned half: so do we.
+    """
+
+    @property
+    def display(self) -> list[str]:
+        rows = []
+        for y in range(self.lines):
+            line, cells, skip = self.buffer[y], [], False
+            for x in range(self.columns):
+                if skip:  # the right half of the wide character just drawn
+                    skip = False
+                    continue
+                data = line[x].data
+                if not data:
+                    cells.append(" ")  # an orphaned right half
+                    continue
+                skip = wcwidth(data[0]) == 2
+                cells.append(data)
+            rows.append("".join(cells))
+        return rows
+
+
 class Terminal:
     """A child process on a pty, with a pyte screen fed from its output."""
 
@@ -48,7 +77,7 @@ class Terminal:
         cwd: str | None = None,
     ) -> None:
         self.columns, self.lines = columns, lines
-        self.screen = pyte.Screen(columns, lines)
+        self.screen = _Screen(columns, lines)
         self.stream = pyte.ByteStream(self.screen)
         self.output = bytearray()
         pid, fd = pty.fork()
