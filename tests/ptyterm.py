@@ -134,6 +134,13 @@ class Terminal:
                 return needle in self.text()
         return needle in self.text()
 
+    def wait_gone(self, needle: str, timeout: float = 15.0) -> bool:
+        """Whether the text is off the screen within `timeout` (a screen was closed)."""
+        deadline = time.monotonic() + timeout
+        while needle in self.text() and time.monotonic() < deadline and not self.exited():
+            self.read(0.05)
+        return needle not in self.text()
+
     def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
         """Read until no output arrives for `quiet` seconds."""
         deadline = time.monotonic() + timeout
