@@ -16,7 +16,7 @@ import signal
 import struct
 import termios
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pyte
 from pyte.screens import wcwidth
@@ -133,6 +133,13 @@ class Terminal:
                 self.read(0.1)
                 return needle in self.text()
         return needle in self.text()
+
+    def wait_until(self, check: Callable[[], bool], timeout: float = 15.0) -> bool:
+        """Whether `check()` (of the screen) holds within `timeout`."""
+        deadline = time.monotonic() + timeout
+        while not check() and time.monotonic() < deadline and not self.exited():
+            self.read(0.05)
+        return check()
 
     def wait_gone(self, needle: str, timeout: float = 15.0) -> bool:
         """Whether the text is off the screen within `timeout` (a screen was closed)."""
