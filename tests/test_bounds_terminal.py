@@ -176,8 +176,18 @@ def test_ctrl_z_with_job_control_suspends_and_fg_resumes(
     terminal.write(b"\x1a")
     assert terminal.wait_for("Stopped", timeout=5), terminal.text()
     terminal.write(b"fg\r")
-    assert terminal.wait_for("Glossary", timeout=10), terminal.text()
-    assert TITLE in terminal.text()
+    # The emulator has no alternate screen: the stopped frame's text stays under
+    # the shell's lines, so "Glossary" alone was on screen before the reader
+    # redrew (and the title was half overwritten). Wait for the redrawn frame.
+    redrawn = terminal.wait_until(
+        lambda: (
+            all(part in terminal.text() for part in ("Glossary", TITLE))
+            and "Stopped" not in terminal.text()
+            and "prompt$" not in terminal.text()
+        ),
+        timeout=10,
+    )
+    assert redrawn, terminal.text()
     terminal.press("q")
     children = Path(f"/proc/{terminal.pid}/task/{terminal.pid}/children")
     deadline = time.monotonic() + 10
