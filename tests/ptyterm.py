@@ -16,9 +16,10 @@ import signal
 import struct
 import termios
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pyte
+from pyte.screens import wcwidth
 
 KEYS = {
     "enter": b"\r",
@@ -35,6 +36,34 @@ KEYS = {
 }
 
 
+class _Screen(pyte.Screen):
+    """pyte's screen, drawn as a real terminal shows a half-overwritten wide character.
+
+    pyte keeps the empty stub cell after a wide character even when a later
+    write replaces the character's first half (Textual redraws only what
+    changed, so this depends on timing); its `display` then indexes the empty
+    stub and raises IndexError. A terminal blanks that orphaned half: so do we.
+    """
+
+    @property
+    def display(self) -> list[str]:
+        rows = []
+        for y in range(self.lines):
+            line, cells, skip = self.buffer[y], [], False
+            for x in range(self.columns):
+                if skip:  # the right half of the wide character just drawn
+                    skip = False
+                    continue
+                data = line[x].data
+                if not data:
+                    cells.append(" ")  # an orphaned right half
+                    continue
+                skip = wcwidth(data[0]) == 2
+                cells.append(data)
+            rows.append("".join(cells))
+        return rows
+
+
 class Terminal:
     """A child process on a pty, with a pyte screen fed from its output."""
 
@@ -48,7 +77,7 @@ class Terminal:
         cwd: str | None = None,
     ) -> None:
         self.columns, self.lines = columns, lines
-        self.screen = pyte.Screen(columns, lines)
+        self.screen = _Screen(columns, lines)
         self.stream = pyte.ByteStream(self.screen)
         self.output = bytearray()
         pid, fd = pty.fork()
@@ -104,6 +133,20 @@ class Terminal:
                 self.read(0.1)
                 return needle in self.text()
         return needle in self.text()
+
+    def wait_until(self, check: Callable[[], bool], timeout: float = 15.0) -> bool:
+        """Whether `check()` (of the screen) holds within `timeout`."""
+        deadline = time.monotonic() + timeout
+        while not check() and time.monotonic() < deadline and not self.exited():
+            self.read(0.05)
+        return check()
+
+    def wait_gone(self, needle: str, timeout: float = 15.0) -> bool:
+        """Whether the text is off the screen within `timeout` (a screen was closed)."""
+        deadline = time.monotonic() + timeout
+        while needle in self.text() and time.monotonic() < deadline and not self.exited():
+            self.read(0.05)
+        return needle not in self.text()
 
     def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
         """Read until no output arrives for `quiet` seconds."""

@@ -226,7 +226,8 @@ def test_closing_the_terminal_with_a_card_open_exits_within_a_second(
     terminal.press("tab", "/")  # `/` filters the list: letters are commands (issue 9)
     terminal.write(b"brew")
     terminal.press("enter", "enter")
-    assert terminal.wait_for("Eurasia Group"), terminal.text()
+    assert terminal.wait_for("Mentions (2)"), terminal.text()
+    assert "Gregory Brew" in terminal.text() and "Eurasia Group" in terminal.text()
     terminal.settle()
     os.close(terminal.fd)  # like closing a tmux pane: the kernel hangs up the session
     started = time.monotonic()

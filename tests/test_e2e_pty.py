@@ -51,9 +51,11 @@ def test_reader_opens_and_answers_keys(term: Terminal, tmp_path: Path) -> None:
     term.press("enter")
     assert term.wait_for("1 of "), term.text()
     term.press("tab", "/")
-    term.write(b"brew")
-    term.press("enter", "enter")
-    assert term.wait_for("Eurasia Group"), term.text()
+    # In one write, as a fast typist's line arrives over SSH: both Enters must
+    # act on the filtered list (Gregory Brew's card), not on the unfiltered one.
+    term.write(b"brew\r\r")
+    assert term.wait_for("Mentions (2)"), term.text()
+    assert "Gregory Brew" in term.text() and "Eurasia Group" in term.text(), term.text()
     term.press("escape", "escape", "tab", "q")
     assert term.wait_exit() == 0
     assert (tmp_path / "state" / "briefing" / "iran-pakistan-2024-01.json").is_file()

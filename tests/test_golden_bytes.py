@@ -126,20 +126,37 @@ def csi_kinds(output: bytes) -> set[tuple[bytes, bytes]]:
             for params, _, final in CSI.findall(output)}  # fmt: skip
 
 
+HELP, PALETTE, LIBRARY = "closes this help", "\U0001f50e", "Library \u00b7"
+
+
 def tour(terminal: Terminal) -> None:
-    """Go everywhere: every section, card, mention, search, timeline, help, palette."""
-    steps: list[str | bytes] = ["e", "G", "g", "c", "e"]
+    """Go everywhere: every section, card, mention, search, timeline, help, palette.
+
+    Opening or closing a screen waits until it is shown or gone: under load a
+    quiet pause can come before the screen is up, and a key sent then lands on
+    the screen below (an Esc meant for help left help open, and the final q
+    did not quit).
+    """
+    Step = str | bytes | tuple[str, str, bool]  # (key, text, whether it must show)
+    steps: list[Step] = ["e", "G", "g", "c", "e"]
     steps += ["tab", "enter"] + ["j", "enter", "escape"] * 3  # cards from the list
     steps += ["escape", "tab", "escape"]
     steps += ["m"] * 8 + ["enter", "escape", "tab", "escape"]  # mentions and their cards
     steps += ["/", b"Hank", "enter", "n", "n", "N", "escape"]  # search
     steps += ["t", "enter", "G", "enter", "t", "escape"]  # timeline
-    steps += ["?", "j", "escape"]  # help
-    steps += ["ctrl+p", b"Sec", "down", "escape"]  # palette
-    steps += ["o", "escape"]  # library
+    steps += [("?", HELP, True), "j", ("escape", HELP, False)]  # help
+    steps += [("ctrl+p", PALETTE, True), b"Sec", "down", ("escape", PALETTE, False)]  # palette
+    steps += [("o", LIBRARY, True), ("escape", LIBRARY, False)]  # library
     for step in steps:
         if isinstance(step, bytes):
             terminal.write(step)
+        elif isinstance(step, tuple):
+            key, needle, shown = step
+            terminal.press(key)
+            if shown:
+                assert terminal.wait_for(needle), terminal.text()
+            else:
+                assert terminal.wait_gone(needle), terminal.text()
         else:
             terminal.press(step)
         terminal.settle(quiet=0.15)

@@ -67,7 +67,8 @@ def test_reloads_on_save_keeps_last_good_and_recovers(opened: tuple[Terminal, Pa
         assert seen_within(terminal, "apologised on the radio", 2.0), terminal.text()
 
         path.write_text(story("half") + "  - id: [broken\n", encoding="utf-8")
-        assert seen_within(terminal, "story.yaml:22:1: error:", 2.0), terminal.text()
+        # The loader reports an unclosed bracket where it opened (line 21, column 9).
+        assert seen_within(terminal, "story.yaml:21:9: error:", 2.0), terminal.text()
         screen = terminal.text()
         assert "Not reloaded" in screen and "apologised on the radio" in screen
         assert "Traceback" not in terminal.output.decode(errors="replace")

@@ -65,7 +65,7 @@ def test_read_open_a_card_resize_quit_and_come_back(server: Served, home: Path) 
         assert OPEN_ONE in terminal.text()
         terminal.press("c", "2", "enter")
         assert terminal.wait_for(OPEN_TWO), terminal.text()
-        terminal.press("tab")
+        terminal.press("tab", "/")  # `/` filters the list: letters are commands in it
         terminal.write(b"brew")
         assert terminal.wait_for("People (1)"), terminal.text()  # the filter has applied
         terminal.settle()
@@ -75,7 +75,20 @@ def test_read_open_a_card_resize_quit_and_come_back(server: Served, home: Path) 
         assert terminal.wait_for("Mentions (2)"), terminal.text()
         terminal.press("escape")
         terminal.settle()
+        header = terminal.screen.display[0].strip()
         terminal.resize(70, 20)
+        # The new size travels through ssh, sshd and the server to the reader's
+        # pty: wait for the reader's new frame, not for a quiet pause (under load
+        # the pause came first and the old frame was read). Shrinking, the local
+        # emulator drops the old frame's top rows, so the header back on the
+        # first row means the reader has drawn at 70x20.
+        redrawn = terminal.wait_until(
+            lambda: (
+                terminal.screen.display[0].strip() == header
+                and "Quit" in terminal.screen.display[-1]
+            )
+        )
+        assert redrawn, terminal.text()
         terminal.settle()
         rows = terminal.screen.display
         assert len(rows) == 20 and "Quit" in rows[-1], terminal.text()

@@ -67,6 +67,11 @@ class GlossaryPanel(Vertical):
         return self.query_one("#glossary-list", VimOptionList)
 
     def focus_list(self) -> None:
+        # Keys typed together ("/brew⏎⏎" in one SSH packet, or on a loaded
+        # machine) reach Enter before the field's Changed messages reach us:
+        # filter by what the field holds now, so Enter lands in the list the
+        # user typed for, not the unfiltered one.
+        self._apply_filter()
         listing = self._list
         self.screen.set_focus(listing)
         if listing.highlighted is None:
@@ -127,9 +132,17 @@ class GlossaryPanel(Vertical):
         if end < len(options):
             self.set_timer(0.01, lambda: self._add_rest(options, end, generation))
 
+    def _apply_filter(self) -> None:
+        """Show the entries matching the field's current text, unless already shown."""
+        value = self.query_one(Field).value
+        if value != self._query:
+            self.show_entries(value)
+
     @on(Input.Changed, "#glossary-filter")
     def _filter(self, event: Input.Changed) -> None:
-        self.show_entries(event.value)
+        # The field's value, not the event's: a Changed that arrives after
+        # Enter applied the filter carries an older text.
+        self._apply_filter()
 
     @on(Field.Left, "#glossary-filter")
     def _to_list(self, event: Field.Left) -> None:
