@@ -116,7 +116,17 @@ def _idle(tmp_path: Path, watch: str) -> tuple[int, float]:
     not Path("/proc/self/schedstat").exists(), reason="needs /proc schedstat to read CPU time"
 )
 def test_idle_watching_writes_nothing_and_costs_no_cpu(tmp_path: Path) -> None:
-    off_bytes, off_cpu = _idle(tmp_path / "off", "0")
-    on_bytes, on_cpu = _idle(tmp_path / "on", "1")
-    assert off_bytes == 0 and on_bytes == 0, (off_bytes, on_bytes)
-    assert on_cpu <= off_cpu + 0.020, (on_cpu, off_cpu)
+    """Two interleaved runs each way; the least CPU of each is compared.
+
+    An idle reader's CPU over 10 s varies by tens of ms from run to run with
+    watching off too (Textual's input thread, the machine); a cost of the
+    watcher's own would show in every run, so in the minimum.
+    """
+    runs: dict[str, list[tuple[int, float]]] = {"0": [], "1": []}
+    for attempt in range(2):
+        for watch in ("0", "1"):
+            runs[watch].append(_idle(tmp_path / f"{watch}-{attempt}", watch))
+    assert all(sent == 0 for measured in runs.values() for sent, _cpu in measured), runs
+    off_cpu = min(cpu for _sent, cpu in runs["0"])
+    on_cpu = min(cpu for _sent, cpu in runs["1"])
+    assert on_cpu <= off_cpu + 0.020, runs
