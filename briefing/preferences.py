@@ -18,12 +18,12 @@ import contextlib
 import json
 import os
 import stat
-import tempfile
 import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import write_atomic
 from .cleaning import plain_line
 
 MAX_PREFERENCES_BYTES = 64_000
@@ -108,14 +108,4 @@ def save_preferences(preferences: Preferences, directory: Path | None = None) ->
     if preferences.theme is not None:
         lines.append(f"theme = {json.dumps(preferences.theme)}\n")
     lines.append(f"sidebar = {'true' if preferences.sidebar else 'false'}\n")
-    fd, temp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.writelines(lines)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    write_atomic(path, "".join(lines).encode("utf-8"))

@@ -14,14 +14,13 @@ reader then starts fresh instead of failing.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .atomic import write_atomic
 from .cleaning import plain_line
 from .fields import SLUG
 from .position import SavedPosition
@@ -114,19 +113,6 @@ def load_state(briefing_id: str, directory: Path | None = None) -> tuple[Reading
         return ReadingState(), f"saved state was unreadable ({reason}); moved aside to {aside.name}"
 
 
-STALE_SECONDS = 60
-
-
-def _sweep(path: Path) -> None:
-    """Remove temp files a killed writer left behind (old ones only: another
-    reader of the same briefing may be writing right now)."""
-    cutoff = time.time() - STALE_SECONDS
-    for leftover in path.parent.glob(f".{path.name}.*"):
-        with contextlib.suppress(OSError):
-            if leftover.stat().st_mtime < cutoff:
-                leftover.unlink()
-
-
 def save_state(briefing_id: str, state: ReadingState, directory: Path | None = None) -> None:
     """Write atomically: temp file in the same directory, fsync, rename."""
     path = state_path(briefing_id, directory)
@@ -142,20 +128,3 @@ def save_state(briefing_id: str, state: ReadingState, directory: Path | None = N
         }
     ).encode("utf-8")
     write_atomic(path, payload)
-
-
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write a file so a crash leaves the old one or the new one: temp file in the
-    same directory, fsync, rename. Stale temp files of earlier crashes are swept."""
-    _sweep(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise

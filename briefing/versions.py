@@ -1,7 +1,7 @@
 """The remembered version of each briefing: what the reader last saw of it.
 
 One JSON file per briefing id in `versions/` under the user state directory,
-written atomically (see `state.write_atomic`). It holds, per section, the
+written atomically (see `briefing.atomic`). It holds, per section, the
 hash and (below `changes.DIFF_LIMIT`) the text, plus the hashes of glossary
 entries and the keys of timeline events: enough to classify and diff.
 
@@ -23,6 +23,7 @@ import os
 import time
 from pathlib import Path
 
+from .atomic import write_atomic
 from .changes import (
     Changes,
     SectionVersion,
@@ -34,7 +35,7 @@ from .changes import (
 from .cleaning import plain_line
 from .fields import SLUG
 from .model import Briefing
-from .state import state_dir, write_atomic
+from .state import state_dir
 
 FORMAT = 1
 MAX_VERSION_BYTES = 4_000_000

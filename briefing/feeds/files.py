@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import tempfile
 from pathlib import Path
+
+from ..atomic import write_atomic
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write to a hidden temp file beside `path`, fsync, then rename over it.
-
-    The temp name starts with a dot, so a library scan never picks it up.
-    `mode` 0o644 lets a web server read what `publish` writes; private files pass 0o600.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        os.fchmod(handle, mode)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    """`briefing.atomic.write_atomic`, readable by a web server unless `mode` says otherwise."""
+    write_atomic(path, data, mode=mode)
 
 
 def set_aside(path: Path) -> Path:
