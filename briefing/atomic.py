@@ -1,4 +1,6 @@
-"""Writing a file so that a crash, a kill -9 or a dropped link leaves the old one or the new one.
+"""Never lose what the user has: atomic writes, and damaged files set aside.
+
+A file is written so that a crash, a kill -9 or a dropped link leaves the old one or the new one.
 
 Every file the reader keeps for the user goes through here: reading state,
 remembered versions, preferences, subscriptions and downloaded briefings.
@@ -6,11 +8,13 @@ The data goes to a hidden temporary file beside the target (its name starts
 with a dot, so a library scan never picks it up), is flushed to disk, and is
 renamed over the target. Temp files a killed writer left behind are swept,
 but only old ones: another reader of the same file may be writing right now.
+A file that cannot be read back is renamed aside, never deleted or overwritten.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
 import time
@@ -44,3 +48,18 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def set_aside(path: Path, word: str = "corrupt") -> Path:
+    """Rename a damaged file to NAME.WORD-TIMESTAMP beside it; return the new path.
+
+    Never replaces an earlier damaged copy, even one set aside the same second.
+    """
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.{word}-{stamp}")
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = path.with_name(f"{path.name}.{word}-{stamp}-{number}")
+    os.replace(path, aside)
+    return aside

@@ -15,12 +15,11 @@ reader then starts fresh instead of failing.
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .atomic import write_atomic
+from .atomic import set_aside, write_atomic
 from .cleaning import plain_line
 from .fields import SLUG
 from .position import SavedPosition
@@ -104,9 +103,8 @@ def load_state(briefing_id: str, directory: Path | None = None) -> tuple[Reading
     except FileNotFoundError:
         return ReadingState(), None
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
-        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
-            os.replace(path, aside)
+            aside = set_aside(path)
         except OSError:
             return ReadingState(), "saved state was unreadable and is ignored"
         reason = plain_line(str(error))[:80]

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from pathlib import Path
 
-from .atomic import write_atomic
+from .atomic import set_aside, write_atomic
 from .changes import (
     Changes,
     SectionVersion,
@@ -145,9 +144,8 @@ def load_version(
             raise ValueError("belongs to another briefing")
         return version, None
     except (ValueError, UnicodeDecodeError) as error:
-        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
-            os.replace(path, aside)
+            aside = set_aside(path)
         except OSError:
             return None, "the remembered version was unreadable and is ignored"
         reason = plain_line(str(error))[:80]

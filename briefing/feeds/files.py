@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from pathlib import Path
 
+from ..atomic import set_aside as set_aside_as
 from ..atomic import write_atomic
 
 
@@ -15,12 +14,5 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
 
 
 def set_aside(path: Path) -> Path:
-    """Rename a damaged file to NAME.damaged-TIMESTAMP beside it; return the new path."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
-    number = 1
-    while aside.exists():  # never replace an earlier damaged copy
-        number += 1
-        aside = path.with_name(f"{path.name}.damaged-{stamp}-{number}")
-    os.replace(path, aside)
-    return aside
+    """`briefing.atomic.set_aside`, as NAME.damaged-TIMESTAMP."""
+    return set_aside_as(path, "damaged")
