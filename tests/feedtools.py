@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from briefing.cli import main
 
@@ -181,3 +182,13 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """Loopback tests talk to loopback directly, whatever proxy the machine has."""
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server() -> Iterator[HTTPServer]:
+    """A real threaded HTTP server on loopback, told per test how to answer (or misbehave)."""
+    httpd = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    httpd.start()
+    yield httpd
+    httpd.clear()
+    httpd.stop()

@@ -23,23 +23,14 @@ from briefing.export import to_text
 from briefing.feeds.atom import Entry, build_feed
 from briefing.loader import load_bytes, load_path
 
-from .feedtools import briefing_yaml, no_proxy, run
+from .feedtools import briefing_yaml, no_proxy, run, server
 
-__all__ = ["no_proxy"]
+__all__ = ["no_proxy", "server"]  # fixtures, used by name
 pytestmark = pytest.mark.usefixtures("no_proxy")
 
 GOOD = briefing_yaml("alpha", "Alpha, first version").encode()
 EDITED = briefing_yaml("alpha", "Alpha, second version").encode()
 MIB = 1024 * 1024
-
-
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    httpd = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpd.start()
-    yield httpd
-    httpd.clear()
-    httpd.stop()
 
 
 def feed(items: list[tuple[str, bytes]], *, sha: str | None = None, day: int = 1) -> bytes:

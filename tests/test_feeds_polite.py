@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,20 +14,11 @@ from werkzeug import Request, Response
 from briefing import __version__
 from briefing.feeds.store import Feed, load_feeds, save_feeds
 
-from .feedtools import briefing_yaml, no_proxy, run
+from .feedtools import briefing_yaml, no_proxy, run, server
 from .test_feeds_faults import GOOD, feed
 
-__all__ = ["no_proxy"]
+__all__ = ["no_proxy", "server"]  # fixtures, used by name
 pytestmark = pytest.mark.usefixtures("no_proxy")
-
-
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    httpd = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpd.start()
-    yield httpd
-    httpd.clear()
-    httpd.stop()
 
 
 def held(name: str) -> Path:

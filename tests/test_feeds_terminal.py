@@ -5,26 +5,17 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterator
 
-import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from briefing.feeds.store import Feed, save_feeds
 
-from .feedtools import PROXY_VARIABLES, run
+from .feedtools import PROXY_VARIABLES, run, server
+
+__all__ = ["server"]  # a fixture, used by name
 from .ptyterm import Terminal
 from .test_feeds_faults import GOOD, feed
-
-
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    httpd = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpd.start()
-    yield httpd
-    httpd.clear()
-    httpd.stop()
 
 
 def test_progress_on_a_terminal_and_plain_lines_elsewhere(server: HTTPServer) -> None:
