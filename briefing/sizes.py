@@ -18,6 +18,9 @@ WIDE = 100
 WIDER = 140
 """From this many columns the sidebar is wider."""
 
+MAX_WIDTH = 100
+"""Longest line of article text: prose wider than this is hard to read."""
+
 SIDEBAR_WIDTHS = {"-medium": 28, "": 36, "-wide": 44}
 """The sidebar's width per breakpoint class."""
 
