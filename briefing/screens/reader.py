@@ -14,12 +14,10 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
+from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import ContentSwitcher
 
 from ..changes import Changes, Version
 from ..jumps import JumpKind, JumpList
@@ -32,10 +30,11 @@ from ..widgets.article import ArticleView
 from ..widgets.card import EntryCard
 from ..widgets.glossary import GlossaryPanel
 from ..widgets.keyhints import KeyHints
-from ..widgets.sidebartabs import SidebarTabs
-from ..widgets.statusline import StatusLine
+from ..widgets.sidebar import Sidebar
+from ..widgets.sidebartabs import GLOSSARY, TIMELINE
 from ..widgets.targets import Spot, Target
 from ..widgets.timeline import TimelineList
+from ..widgets.topbar import TopBar
 from .search import SearchingScreen
 
 
@@ -127,21 +126,12 @@ class ReaderScreen(SearchingScreen):
         open_sections = None
         if self.state.open_sections is not None:
             open_sections = {ids.index(i) for i in self.state.open_sections if i in ids}
-        topbar = StatusLine(id="topbar")
-        topbar.text = self._topbar(-1)
-        yield topbar
+        yield TopBar(id="topbar")
         with Horizontal(id="main"):
             yield ArticleView(briefing, open_sections, id="article").data_bind(
                 ReaderScreen.selected_entry
             )
-            with Vertical(id="sidebar"):
-                yield SidebarTabs()
-                with ContentSwitcher(initial="tab-glossary", id="sidebar-panes"):
-                    with ContentSwitcher(initial="glossary", id="tab-glossary"):
-                        yield GlossaryPanel(briefing, id="glossary")
-                        yield EntryCard(briefing, id="card")
-                    with Vertical(id="tab-timeline"):
-                        yield TimelineList(briefing, id="timeline")
+            yield Sidebar(briefing, id="sidebar")
         yield from self.compose_search()
         yield KeyHints()
 
@@ -152,37 +142,29 @@ class ReaderScreen(SearchingScreen):
         return self.query_one(ArticleView)
 
     @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    @property
     def card(self) -> EntryCard:
-        return self.query_one(EntryCard)
+        return self.sidebar.card
 
     @property
     def glossary(self) -> GlossaryPanel:
-        return self.query_one(GlossaryPanel)
-
-    @property
-    def sidebar_pane(self) -> str:
-        """ "tab-glossary" or "tab-timeline": the pane the sidebar shows."""
-        return self.query_one(SidebarTabs).active
-
-    @sidebar_pane.setter
-    def sidebar_pane(self, pane: str) -> None:
-        self.query_one("#sidebar-panes", ContentSwitcher).current = pane
-        self.query_one(SidebarTabs).active = pane
-        if pane == "tab-timeline":
-            self.timeline.refresh()
+        return self.sidebar.glossary
 
     @property
     def timeline(self) -> TimelineList:
-        timeline = self.query_one(TimelineList)
-        timeline.fill()
-        return timeline
-
-    def _show_card(self, shown: bool) -> None:
-        self.query_one("#tab-glossary", ContentSwitcher).current = "card" if shown else "glossary"
+        return self.sidebar.timeline
 
     @property
-    def card_shown(self) -> bool:
-        return self.query_one("#tab-glossary", ContentSwitcher).current == "card"
+    def sidebar_pane(self) -> str:
+        """`GLOSSARY` or `TIMELINE`: the pane the sidebar shows."""
+        return self.sidebar.pane
+
+    @sidebar_pane.setter
+    def sidebar_pane(self, pane: str) -> None:
+        self.sidebar.pane = pane
 
     # Reading state -----------------------------------------------------
 
@@ -212,26 +194,15 @@ class ReaderScreen(SearchingScreen):
 
     # Layout ------------------------------------------------------------
 
-    def _topbar(self, section: int) -> Content:
-        briefing = self.briefing
-        if self.has_class("-tiny"):
-            return Content.styled("? help  q quit", "bold")
-        if section < 0:
-            return Content.assemble(
-                (briefing.source.outlet, "bold"), " \u00b7 ", briefing.date.isoformat()
-            )
-        total = len(briefing.sections)
-        state = "" if section in self.article.open_sections else " (collapsed)"
-        return Content.assemble(
-            (f"{section + 1}/{total} ", "dim"), (briefing.sections[section].title, "bold"), state,
-            changemarks.mark(self.changes, briefing.sections[section].id),
-        )  # fmt: skip
-
     @on(ArticleView.SectionInView)
     @on(ArticleView.SectionToggled)
     def _update_topbar(self) -> None:
-        section = self.article.layout_rows.section_at(self.article.top + 1)
-        self.query_one("#topbar", StatusLine).text = self._topbar(section)
+        article = self.article
+        section = article.layout_rows.section_at(article.top + 1)
+        self.query_one(TopBar).show_place(
+            self.briefing, section, is_open=section in article.open_sections,
+            changes=self.changes, tiny=self.has_class("-tiny"),
+        )  # fmt: skip
 
     def on_resize(self, event: Resize) -> None:
         width = event.size.width
@@ -248,12 +219,12 @@ class ReaderScreen(SearchingScreen):
 
     def watch_show_sidebar(self, show: bool) -> None:
         self.set_class(not show, "-no-sidebar")
-        if not show and self.query_one("#sidebar").has_focus_within:
+        if not show and self.sidebar.focused:
             self.set_focus(self.article)
 
     @property
     def sidebar_focused(self) -> bool:
-        return self.query_one("#sidebar").has_focus_within
+        return self.sidebar.focused
 
     def action_toggle_sidebar(self) -> None:
         self.show_sidebar = not self.show_sidebar
@@ -264,19 +235,9 @@ class ReaderScreen(SearchingScreen):
             self.post_message(self.SidebarChosen(self.show_sidebar))
 
     def _focus_sidebar(self) -> None:
-        """Focus the sidebar's list (or card): letters stay commands there.
-
-        Focus moves at once (`set_focus`, never `focus()`, which waits for the
-        message queue): keys that arrived in the same write must reach the
-        pane the previous key chose.
-        """
+        """Show the sidebar and focus its list, card or timeline: letters stay commands there."""
         self.show_sidebar = True
-        if self.sidebar_pane == "tab-timeline":
-            self.set_focus(self.timeline)
-        elif self.card_shown:
-            self.card.focus_items()
-        else:
-            self.glossary.focus_list()
+        self.sidebar.focus_pane()
 
     def _leave_sidebar(self) -> None:
         if self.narrow:
@@ -290,8 +251,8 @@ class ReaderScreen(SearchingScreen):
             self._focus_sidebar()
 
     def action_timeline(self) -> None:
-        timeline = self.sidebar_pane == "tab-timeline"
-        self.sidebar_pane = "tab-glossary" if timeline else "tab-timeline"
+        timeline = self.sidebar_pane == TIMELINE
+        self.sidebar_pane = GLOSSARY if timeline else TIMELINE
         self._focus_sidebar()
 
     # Jumps -------------------------------------------------------------
@@ -347,7 +308,7 @@ class ReaderScreen(SearchingScreen):
 
     def go_to_event(self, index: int) -> None:
         event = self.briefing.timeline[index]
-        self.sidebar_pane = "tab-timeline"
+        self.sidebar_pane = TIMELINE
         self.timeline.highlighted = index
         if event.section is not None:
             self._event_chosen(TimelineList.EventChosen(index, event.section))
@@ -370,9 +331,9 @@ class ReaderScreen(SearchingScreen):
 
     def select_entry(self, entry_id: str, *, focus: bool = True) -> None:
         self.selected_entry = entry_id
-        self.sidebar_pane = "tab-glossary"
+        self.sidebar_pane = GLOSSARY
         self.card.show_entry(entry_id)
-        self._show_card(True)
+        self.sidebar.show_card(True)
         if focus:
             self.show_sidebar = True
             self.card.focus_items()
@@ -392,7 +353,7 @@ class ReaderScreen(SearchingScreen):
     @on(EntryCard.Closed)
     def _card_closed(self, event: EntryCard.Closed) -> None:
         """Esc on a card: the list, with that entry highlighted and focused."""
-        self._show_card(False)
+        self.sidebar.show_card(False)
         article = self.article
         if article.cursor is not None and article.cursor.entry_id is not None:
             article.set_cursor(None)
@@ -405,7 +366,7 @@ class ReaderScreen(SearchingScreen):
     def _mention_picked(self, event: EntryCard.MentionPicked) -> None:
         passage, mention = self.briefing.mentions_of(event.entry_id)[event.number]
         if passage.place.area == "timeline":
-            self.sidebar_pane = "tab-timeline"
+            self.sidebar_pane = TIMELINE
             timeline = self.timeline
             timeline.highlighted = passage.place.block
             self.set_focus(timeline)
@@ -444,7 +405,7 @@ class ReaderScreen(SearchingScreen):
             self.clear_search()
         elif self.selected_entry is not None:
             self.selected_entry = None
-            self._show_card(False)
+            self.sidebar.show_card(False)
         elif article.cursor is not None:
             article.set_cursor(None)
         elif self.narrow and self.show_sidebar:

@@ -1,24 +1,27 @@
-"""The sidebar's tab line and its two panes (glossary, timeline).
+"""The sidebar's tab line: " Glossary  Timeline ", the shown pane marked.
 
 Textual's TabbedContent re-activates a tab from a message it posts after
 the switch: with `t` pressed twice quickly that late message switched back
-to the old pane and took focus with it. This switches synchronously: one
-ContentSwitcher, and a one-line header that repaints without a layout pass.
+to the old pane and took focus with it. The sidebar switches synchronously
+(one ContentSwitcher); this one-line header repaints without a layout pass
+and only reports clicks.
 """
 
 from __future__ import annotations
 
 from textual import events
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher
 
-PANES = (("tab-glossary", "Glossary"), ("tab-timeline", "Timeline"))
+GLOSSARY = "tab-glossary"
+TIMELINE = "tab-timeline"
+PANES = ((GLOSSARY, "Glossary"), (TIMELINE, "Timeline"))
 
 
 class SidebarTabs(Widget):
-    """ " Glossary  Timeline ", the shown pane marked; click to switch."""
+    """The tab line; `active` is the pane shown."""
 
     DEFAULT_CSS = """
     SidebarTabs {
@@ -28,7 +31,14 @@ class SidebarTabs(Widget):
     }
     """
 
-    active: reactive[str] = reactive("tab-glossary")
+    active: reactive[str] = reactive(GLOSSARY)
+
+    class Picked(Message):
+        """A tab was clicked: show its pane."""
+
+        def __init__(self, pane: str) -> None:
+            super().__init__()
+            self.pane = pane
 
     def render(self) -> Content:
         parts: list[Content | str | tuple[str, str]] = [" "]
@@ -38,6 +48,4 @@ class SidebarTabs(Widget):
 
     def on_click(self, event: events.Click) -> None:
         pane = PANES[0][0] if event.x < 2 + len(PANES[0][1]) + 2 else PANES[1][0]
-        switcher = self.screen.query_one("#sidebar-panes", ContentSwitcher)
-        switcher.current = pane
-        self.active = pane
+        self.post_message(self.Picked(pane))

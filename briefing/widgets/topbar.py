@@ -1,0 +1,47 @@
+"""The reader's top line: the outlet and date, or the section in view.
+
+It is also the article's header: reversed while the article has focus (as
+the sidebar's tab line is while the sidebar has it), a one-row repaint
+rather than a tint or border over a whole pane.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from ..changes import Changes
+from ..model import Briefing
+from . import changemarks
+from .statusline import StatusLine
+
+TINY_HINT = Content.styled("? help  q quit", "bold")
+"""All there is room for below `sizes.TINY` columns (the key hints are hidden)."""
+
+
+class TopBar(StatusLine):
+    """One line over the article and the sidebar."""
+
+    def show_place(
+        self,
+        briefing: Briefing,
+        section: int,
+        *,
+        is_open: bool,
+        changes: Changes | None,
+        tiny: bool,
+    ) -> None:
+        """Show where the reader is: `section` in view (-1: above the first)."""
+        if tiny:
+            self.text = TINY_HINT
+        elif section < 0:
+            self.text = Content.assemble(
+                (briefing.source.outlet, "bold"), " \u00b7 ", briefing.date.isoformat()
+            )
+        else:
+            total = len(briefing.sections)
+            self.text = Content.assemble(
+                (f"{section + 1}/{total} ", "dim"),
+                (briefing.sections[section].title, "bold"),
+                "" if is_open else " (collapsed)",
+                changemarks.mark(changes, briefing.sections[section].id),
+            )
