@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList
 
 from briefing.widgets.article import ArticleView
 from briefing.widgets.card import EntryCard
+from briefing.widgets.sidebartabs import SidebarTabs
+from briefing.widgets.topbar import TopBar
 from tests.apptools import BUNDLED, OTHER_SHAPE, make_app, reader
 
 SIZE = (100, 30)
@@ -180,3 +183,38 @@ async def test_speaker_is_a_link_not_a_counted_mention(tmp_path: Path) -> None:
         speakers = {i for i, unit in enumerate(layout.units) if unit.kind == "speaker"}
         assert speakers
         assert not any(target[0] in speakers for target in layout.mention_targets)
+
+
+async def test_the_focused_panes_header_is_drawn_reversed(tmp_path: Path) -> None:
+    """The top bar over the article, or the sidebar's tab line, swaps text and
+    background while its pane has focus: the other header stays as it was."""
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        top, tabs = screen.query_one(TopBar), screen.query_one(SidebarTabs)
+        await pilot.pause()
+        plain = tabs.rich_style
+        marked = top.rich_style
+        assert (marked.color, marked.bgcolor) == (plain.bgcolor, plain.color)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.sidebar_focused
+        assert (tabs.rich_style, top.rich_style) == (marked, plain)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert (top.rich_style, tabs.rich_style) == (marked, plain)
+
+
+async def test_no_color_marks_the_focused_header_by_reverse_video(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        top, tabs = screen.query_one(TopBar), screen.query_one(SidebarTabs)
+        await pilot.pause()
+        assert top.rich_style.reverse and not tabs.rich_style.reverse
+        await pilot.press("tab")
+        await pilot.pause()
+        assert tabs.rich_style.reverse and not top.rich_style.reverse

@@ -8,8 +8,11 @@ from pathlib import Path
 from tests.ptyterm import Terminal
 from tests.test_e2e_pty import BRIEFING, _env
 
-KEYS = b"t" * 20 + b"/kerm\rjjjj"
-"""30 keys: the timeline and back twenty times, then filter the glossary and move."""
+KEYS = b"t" * 14 + b"/kerm\r" + b"\r" + b"jjj" + b"\r" + b"\t" + b"jjjm"
+"""30 keys: the timeline and back fourteen times; filter the glossary for Kerman and
+open its card (Enter on a list item: the card comes through messages); down three
+of its mentions and open that one in the article; over to the article, three
+lines down and on to the next mention of Kerman."""
 
 
 def run(tmp_path: Path, *, at_once: bool) -> str:
@@ -25,9 +28,9 @@ def run(tmp_path: Path, *, at_once: bool) -> str:
             for key in KEYS:
                 terminal.write(bytes([key]))
                 terminal.settle(quiet=0.1)
-        # The final screen shows the filter's one match (a loaded machine may
-        # be silent for a while before the first frame after the keys).
-        terminal.wait_for("Places (1)", timeout=20)
+        # The final screen shows Kerman's card (a loaded machine may be
+        # silent for a while before the first frame after the keys).
+        terminal.wait_for("Mentions (5)", timeout=20)
         terminal.settle(quiet=0.5)
         return terminal.text()
     finally:
@@ -38,7 +41,7 @@ def test_thirty_keys_in_one_write_are_applied_exactly(tmp_path: Path) -> None:
     assert len(KEYS) == 30
     together = run(tmp_path / "a", at_once=True)
     one_by_one = run(tmp_path / "b", at_once=False)
-    assert "kerm" in together and "tttt" not in together, together
+    assert "Mentions (5)" in together and "tttt" not in together, together
     assert together == one_by_one
 
 

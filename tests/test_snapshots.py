@@ -72,7 +72,7 @@ def test_focus_visible_light_theme(snap_compare: Snap, tmp_path: Path) -> None:
 def test_focus_visible_no_color(
     snap_compare: Snap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """NO_COLOR: the article's cursor in reverse video, the sidebar's border thick."""
+    """NO_COLOR: the article's cursor and its header line (the top bar) in reverse video."""
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(make_app(BUNDLED, tmp_path), press=["3"], terminal_size=(100, 30))
 

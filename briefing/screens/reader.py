@@ -18,6 +18,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import Widget
 
 from ..changes import Changes, Version
 from ..jumps import JumpKind, JumpList
@@ -170,8 +171,15 @@ class ReaderScreen(SearchingScreen):
 
     def on_mount(self) -> None:
         self.search_bar.leave_to(lambda: self.set_focus(self.article))
+        self.watch(self, "focused", self._mark_focus)
         self.set_focus(self.article)
         self.call_after_refresh(self._restore)
+
+    def _mark_focus(self, focused: Widget | None) -> None:
+        """Mark the focused pane's header (at once: no message to wait for)."""
+        in_sidebar = focused is not None and self.sidebar in focused.ancestors
+        self.query_one(TopBar).set_class(focused is self.article, "-focused")
+        self.sidebar.mark_focus(in_sidebar)
 
     def _restore(self) -> None:
         article = self.article

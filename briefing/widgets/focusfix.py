@@ -14,22 +14,30 @@ filled it with t's). Two parts fix it, both here:
    uses `set_focus`, never `focus()`), so the next key sees it. Keys with
    no binding take Textual's usual path.
 
+   An action often finishes through messages (Enter on a list item posts
+   OptionSelected, which becomes EntrySelected, which the screen turns into
+   a card with focus): `settle` lets the screen's widgets handle what the
+   action posted before the next key is looked at.
+
 2. `KeepFocusOnStaleHide`: Textual blurs a widget that has focus when its
    Hide event arrives; with keys in one read the Hide comes late and took
    focus from the pane the last key chose. It overrides a private method,
    so it lives here alone.
 
-tests/test_app_pty.py (30 keys in one write give the same screen as typed
-one by one) fails without them.
+Both read private parts of Textual (`_on_hide`, each widget's message
+queue), so they live here alone. tests/test_app_pty.py (30 keys in one
+write, among them Enter on a list item and on a card's mention, give the
+same screen as typed one by one) fails without them.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual import events
 from textual.app import App
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -77,4 +85,22 @@ async def dispatch_key_now(app: App[Any], event: events.Key) -> bool:
         return False
     if active.enabled:
         await app.run_action(active.binding.action, active.node)
+        await settle(screen)
     return True
+
+
+SETTLE_ROUNDS = 50
+"""Turns of the event loop to wait at most: a message hops one widget per turn."""
+
+
+async def settle(screen: Screen[Any]) -> None:
+    """Give the screen's widgets turns until none has a message waiting.
+
+    Bounded: a widget stuck on something slow delays the next key by at most
+    SETTLE_ROUNDS turns of the loop, never indefinitely.
+    """
+    for _ in range(SETTLE_ROUNDS):
+        nodes = screen.walk_children(with_self=True)
+        if not any(node._message_queue.qsize() for node in nodes):
+            return
+        await asyncio.sleep(0)

@@ -95,6 +95,10 @@ class Sidebar(Vertical):
     def focused(self) -> bool:
         return self.has_focus_within
 
+    def mark_focus(self, focused: bool) -> None:
+        """Show (in the tab line) whether focus is in the sidebar."""
+        self.query_one(SidebarTabs).set_class(focused, "-focused")
+
     def focus_pane(self) -> None:
         """Focus what the sidebar shows: the timeline, the card or the list."""
         if self.pane == TIMELINE:
