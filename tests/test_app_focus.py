@@ -176,6 +176,28 @@ async def test_search_says_when_it_wraps(tmp_path: Path) -> None:
         assert count.startswith("1 of") and "wrapped" in count
 
 
+async def test_mentions_say_when_they_wrap(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        screen.select_entry("kerman", focus=False)
+        targets = screen.article.layout_rows.targets_of("kerman")
+        assert len(targets) > 1
+
+        def wraps() -> int:
+            return sum("wrapped" in str(n.message) for n in app._notifications)
+
+        for _ in targets:
+            await pilot.press("m")
+        assert wraps() == 0
+        await pilot.press("m")
+        cursor = screen.article.cursor
+        assert cursor is not None and (cursor.unit, cursor.start) == targets[0][:2]
+        assert wraps() == 1
+        await pilot.press("M")
+        assert wraps() == 2
+
+
 async def test_speaker_is_a_link_not_a_counted_mention(tmp_path: Path) -> None:
     app = make_app(BUNDLED, tmp_path, fresh=True)
     async with app.run_test(size=SIZE):

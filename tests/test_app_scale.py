@@ -57,7 +57,7 @@ async def test_a_card_with_a_hundred_thousand_mentions(tmp_path: Path) -> None:
         article.step_mention(1)  # the first step indexes this entry's mentions once
         started = time.perf_counter()
         for _ in range(1000):
-            assert article.step_mention(1)
+            assert article.step_mention(1) is not None
         assert time.perf_counter() - started < 3
         await pilot.press("m")
 

@@ -1,9 +1,10 @@
-"""Random key sequences on a generated briefing, checked after every key.
+"""Random key sequences on a generated briefing, checked after every step.
 
-A hypothesis RuleBasedStateMachine drives the reader at 60x20 and 100x30 and
-checks, after each step: no exception, the cursor is on screen, the anchored
-position's row is the top row (or the view is at its end), and focus is on
-a widget that is displayed.
+A hypothesis RuleBasedStateMachine drives the reader, starting at 60x20 or
+100x30, with single keys, keys together (as in one write), `/` searches and
+filters, and resizes from 40x15 to 160x48. After each step it checks: no
+exception, the cursor is on screen, the anchored position's row is the top
+row (or the view is at its end), and focus is on a widget that is displayed.
 """
 
 from __future__ import annotations
@@ -25,8 +26,14 @@ from briefing.widgets.focusfix import displayed_now
 from tests.apptools import make_app, reader
 
 KEYS = ["j", "k", "f", "b", "d", "u", "g", "G", "space", "enter", "right_square_bracket",
-        "left_square_bracket", "1", "2", "3", "m", "M", "n", "c", "e", "s", "t", "tab",
-        "escape", "ctrl+o", "ctrl+n", "J", "K", "ctrl+e", "ctrl+y"]  # fmt: skip
+        "left_square_bracket", "1", "2", "3", "m", "M", "n", "N", "c", "e", "s", "t", "tab",
+        "shift+tab", "escape", "ctrl+o", "ctrl+n", "J", "K", "ctrl+e", "ctrl+y", "home",
+        "end", "pagedown", "pageup", "down", "up", "ctrl+f", "ctrl+b", "ctrl+d", "ctrl+u",
+        "right_curly_bracket", "left_curly_bracket", "slash"]  # fmt: skip
+"""Every key of the reader's panes (help, the palette, the library and quitting aside)."""
+
+SIZES = [(40, 15), (60, 20), (80, 24), (100, 30), (160, 48)]
+"""Sizes the window is resized to mid-run: tiny, narrow (the overlay), medium, wide."""
 
 
 def generated_briefing(folder: Path) -> Path:
@@ -99,8 +106,28 @@ class ReaderMachine(RuleBasedStateMachine):
 
         self._run(step)
 
-    @rule(text=st.sampled_from(["ab", "zzz", "the"]))
+    @rule(keys=st.lists(st.sampled_from(KEYS), min_size=2, max_size=6))
+    def press_together(self, keys: list[str]) -> None:
+        """Several keys with no pause between them (as in one write)."""
+
+        async def step(pilot: Any) -> None:
+            await pilot.press(*keys)
+            await pilot.pause()
+
+        self._run(step)
+
+    @rule(size=st.sampled_from(SIZES))
+    def resize(self, size: tuple[int, int]) -> None:
+        async def step(pilot: Any) -> None:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+
+        self._run(step)
+
+    @rule(text=st.sampled_from(["ab", "zzz", "the", "e"]))
     def search(self, text: str) -> None:
+        """`/`, text, Enter in whichever pane has focus: a search, or a list's filter."""
+
         async def step(pilot: Any) -> None:
             await pilot.press("slash", *text, "enter")
             await pilot.pause()
@@ -122,7 +149,7 @@ class ReaderMachine(RuleBasedStateMachine):
         wanted = anchor_row(article.layout_rows, article.reading_anchor)
         assert article.top == min(wanted, int(article.max_scroll_y))
         focused = self.app.focused
-        assert focused is None or displayed_now(focused)
+        assert focused is not None and displayed_now(focused), focused
 
     def teardown(self) -> None:
         if self.task is not None:
@@ -137,8 +164,8 @@ def test_random_keys_keep_the_reader_sound(size: tuple[int, int], tmp_path: Path
         "Machine", (ReaderMachine,), {"size": size, "folder": tmp_path}
     )
     run = settings(
-        max_examples=3,
-        stateful_step_count=15,
+        max_examples=8,
+        stateful_step_count=25,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )(machine).TestCase

@@ -324,8 +324,12 @@ class ReaderScreen(SearchingScreen):
     def action_step_mention(self, step: int) -> None:
         article = self.article
         self.jumps.record("mention", article.spot())
-        if not article.step_mention(step):
+        wrapped = article.step_mention(step)
+        if wrapped is None:
             self.notify("No mentions to step through.", timeout=2)
+        elif wrapped:
+            where = "first" if step > 0 else "last"
+            self.notify(f"Mentions wrapped to the {where}.", timeout=2)
 
     def action_step_change(self, step: int) -> None:
         changemarks.step_change(self, step)

@@ -320,20 +320,22 @@ class ArticleView(ArticleDrawing, KeepFocusOnStaleHide, ScrollView, can_focus=Tr
         elif cursor.entry_id is not None:
             self.post_message(self.MentionChosen(cursor.entry_id))
 
-    def step_mention(self, step: int) -> bool:
-        """Go to the next (or previous) mention; False when there is none."""
+    def step_mention(self, step: int) -> bool | None:
+        """Go to the next (or previous) mention: None when there is none, else
+        whether it went round past the last (or first)."""
         found = self.layout_rows.targets_of(self.selected_entry)
         if not found:
-            return False
+            return None
         unit, start = self.position()
         if step > 0:
             index = bisect_right(found, (unit, start, 1 << 62))
-            index = 0 if index >= len(found) else index
+            wrapped = index >= len(found)
         else:
             index = bisect_left(found, (unit, start)) - 1
-        unit, start, end, entry = found[index]
+            wrapped = index < 0
+        unit, start, end, entry = found[index % len(found)]
         self.go_to_span(unit, start, end, entry)
-        return True
+        return wrapped
 
     # Mouse -------------------------------------------------------------
 
