@@ -63,3 +63,25 @@ def test_terminal_cursor_follows_the_reader_cursor(tmp_path: Path) -> None:
         assert terminal.screen.cursor.hidden, "hidden: shown, it would blink or cost bytes"
     finally:
         terminal.close()
+
+
+def test_tab_repaints_what_shows_focus_not_the_screen(tmp_path: Path) -> None:
+    """Tab writes a fraction of a frame: the two headers, the cursor lines and
+    the scrollbars. Textual alone repaints the whole screen and both panes on
+    every focus change (widgets/focusfix.py): ~17 KB of a ~48 KB frame here."""
+    assert BRIEFING
+    terminal = Terminal(
+        [BRIEFING, "--fresh"], env=_env(tmp_path), cwd=str(tmp_path), columns=100, lines=30
+    )
+    try:
+        assert terminal.wait_for("Glossary"), terminal.text()
+        terminal.settle(quiet=0.5)
+        frame = len(terminal.output)
+        for key in (b"\t", b"\t"):
+            before = len(terminal.output)
+            terminal.write(key)
+            terminal.settle(quiet=0.5)
+            written = len(terminal.output) - before
+            assert 0 < written < frame / 4, (written, frame)
+    finally:
+        terminal.close()

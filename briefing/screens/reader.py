@@ -29,6 +29,7 @@ from ..state import ReadingState
 from ..widgets import changemarks
 from ..widgets.article import ArticleView
 from ..widgets.card import EntryCard
+from ..widgets.focusfix import NoScreenRepaintOnFocus
 from ..widgets.glossary import GlossaryPanel
 from ..widgets.keyhints import KeyHints
 from ..widgets.sidebar import Sidebar
@@ -39,7 +40,7 @@ from ..widgets.topbar import TopBar
 from .search import SearchingScreen
 
 
-class ReaderScreen(SearchingScreen):
+class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
     """One briefing, full screen."""
 
     DEFAULT_CSS = sidebar_css()
@@ -178,7 +179,7 @@ class ReaderScreen(SearchingScreen):
     def _mark_focus(self, focused: Widget | None) -> None:
         """Mark the focused pane's header (at once: no message to wait for)."""
         in_sidebar = focused is not None and self.sidebar in focused.ancestors
-        self.query_one(TopBar).set_class(focused is self.article, "-focused")
+        self.query_one(TopBar).marked = focused is self.article
         self.sidebar.mark_focus(in_sidebar)
 
     def _restore(self) -> None:

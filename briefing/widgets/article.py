@@ -31,11 +31,13 @@ from ..model import Briefing
 from ..position import Anchor, anchor_at_row, anchor_row
 from .articlelines import ArticleDrawing
 from .changemarks import changes_of, mark_headings
-from .focusfix import KeepFocusOnStaleHide
+from .focusfix import KeepFocusOnStaleHide, RepaintFocusLines
 from .targets import Spot, Target, targets_on_rows
 
 
-class ArticleView(ArticleDrawing, KeepFocusOnStaleHide, ScrollView, can_focus=True):
+class ArticleView(
+    ArticleDrawing, KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=True
+):
     """The briefing's text, with collapsible sections and marked mentions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -193,6 +195,12 @@ class ArticleView(ArticleDrawing, KeepFocusOnStaleHide, ScrollView, can_focus=Tr
         if self.cursor is None:
             return None
         return self.layout_rows.row_of(self.cursor.unit, self.cursor.start)
+
+    def focus_lines(self) -> tuple[int, int]:
+        """The cursor's line shows focus (the top line, if no cursor: where the
+        terminal's cursor goes)."""
+        row = self.cursor_row()
+        return (self.top if row is None else row), 1
 
     def set_cursor(self, target: Target | None) -> None:
         self.cursor = target

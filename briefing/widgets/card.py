@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..model import Briefing, Mention, Passage
-from .focusfix import KeepFocusOnStaleHide
+from .focusfix import KeepFocusOnStaleHide, RepaintFocusLines
 
 MENTION_ROWS = 2
 """Rows per mention: where it is, then the words around it."""
@@ -57,7 +57,7 @@ def where(briefing: Briefing, passage: Passage) -> str:
     return briefing.sections[place.section].title + paragraph
 
 
-class EntryCard(KeepFocusOnStaleHide, ScrollView, can_focus=True):
+class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=True):
     """The card of one glossary entry."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -202,6 +202,13 @@ class EntryCard(KeepFocusOnStaleHide, ScrollView, can_focus=True):
         if item < len(self._related):
             return len(self._head) + item
         return self._mention_top + MENTION_ROWS * (item - len(self._related))
+
+    def focus_lines(self) -> tuple[int, int] | None:
+        """The highlighted item's lines: the only part drawn differently with focus."""
+        item = self.highlighted
+        if item is None:
+            return None
+        return self._item_row(item), 1 if item < len(self._related) else MENTION_ROWS
 
     def watch_highlighted(self, item: int | None) -> None:
         if item is not None:

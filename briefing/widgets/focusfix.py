@@ -1,11 +1,14 @@
-"""Keys that arrive together act exactly as if typed slowly.
+"""Focus, worked around where Textual's own handling costs or misleads.
+
+Keys that arrive together act exactly as if typed slowly, and a focus
+change repaints only what shows focus.
 
 Textual decides which widget gets a key when the key *arrives*: a read of 30
 bytes puts 30 Key events on the focused widget's queue at once, and the
 bindings of each are looked up later, when it has bubbled back to the app.
 A key that moves focus (`t`, `/`, Enter in a field) then does not change
 where the text after it goes (`t t s` typed "s" into the filter, 21 `t`
-filled it with t's). Two parts fix it, both here:
+filled it with t's). Two parts fix it:
 
 1. `dispatch_key_now`: the app handles each key from the terminal itself,
    one at a time, as it arrives: text into the focused field, else the
@@ -21,13 +24,23 @@ filled it with t's). Two parts fix it, both here:
 
 2. `KeepFocusOnStaleHide`: Textual blurs a widget that has focus when its
    Hide event arrives; with keys in one read the Hide comes late and took
-   focus from the pane the last key chose. It overrides a private method,
-   so it lives here alone.
+   focus from the pane the last key chose.
 
-Both read private parts of Textual (`_on_hide`, each widget's message
-queue), so they live here alone. tests/test_app_pty.py (30 keys in one
+3. `RepaintFocusLines`: Textual repaints a whole widget when it gains or
+   loses focus. The reader's panes show focus only in their cursor line
+   (and their header), so a Tab repainted two full panes for two lines that
+   changed: this repaints only the lines a pane names (`focus_lines`).
+
+   The screen, too, repaints itself whole when focus moves (its `focused`
+   reactive): `NoScreenRepaintOnFocus` skips that, through public APIs.
+
+All three read or override private parts of Textual (`_on_hide`,
+`_on_focus`, `_on_blur`, each widget's message queue, an OptionList's line
+index), so they live here alone. tests/test_app_pty.py (30 keys in one
 write, among them Enter on a list item and on a card's mention, give the
-same screen as typed one by one) fails without them.
+same screen as typed one by one; a Tab writes a fraction of a frame) fails
+without them, and tests/test_focusfix.py fails once Textual no longer does
+what they work around.
 """
 
 from __future__ import annotations
@@ -38,8 +51,9 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.screen import ModalScreen, Screen
+from textual.scroll_view import ScrollView
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 
 def displayed_now(widget: Widget) -> bool:
@@ -61,13 +75,87 @@ class KeepFocusOnStaleHide:
 
     def _on_hide(self, event: events.Hide) -> None:
         assert isinstance(self, Widget)
-        if self.screen.focused is not self:
-            # `has_focus` lags (it changes when the Blur event is handled): focus
-            # has already moved on, and blurring now would take it from there.
-            return
-        if displayed_now(self):
-            return  # shown again since: the Hide is stale
-        super()._on_hide(event)  # type: ignore[misc]
+        if self.screen.focused is self and displayed_now(self):
+            # Shown again since: the Hide is stale. Textual calls each class's
+            # own handler down the MRO, and Widget's would blur this pane, which
+            # the last key chose: stop it. (When focus has moved on, Widget's
+            # blur does nothing, and it still tells the scrollbars.)
+            event.prevent_default()
+
+
+class RepaintFocusLines:
+    """Mixin (before the ScrollView class): focus changes repaint `focus_lines` only.
+
+    A pane using it must draw nothing else differently with focus: no tint or
+    border under `:focus` (the stylesheet turns Textual's off for lists).
+    """
+
+    _changing_focus = False
+
+    def focus_lines(self) -> tuple[int, int] | None:
+        """(first line, count) in content coordinates that show focus, or None."""
+        return None
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._repaint_focus(super()._on_focus, event)  # type: ignore[misc]
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._repaint_focus(super()._on_blur, event)  # type: ignore[misc]
+
+    def _repaint_focus(self, handler: Any, event: events.Event) -> None:
+        assert isinstance(self, ScrollView)
+        self._changing_focus = True
+        try:
+            handler(event)  # sets has_focus: styles update, then whole-widget refreshes
+        finally:
+            self._changing_focus = False
+        # Textual calls each class's own handler down the MRO: this stops it
+        # calling Widget's again, unflagged (nothing between defines one).
+        event.prevent_default()
+        lines = self.focus_lines()
+        if lines is not None:
+            self.refresh_lines(*lines)
+
+    def refresh(self, *regions: Any, **options: Any) -> Any:
+        whole = not regions and not options.get("layout") and not options.get("recompose")
+        if self._changing_focus and whole:
+            return self  # the whole-widget repaint of a focus change: see focus_lines
+        return super().refresh(*regions, **options)  # type: ignore[misc]
+
+
+class NoScreenRepaintOnFocus:
+    """Mixin (before Screen): moving focus does not repaint the whole screen.
+
+    Textual's `Screen.focused` is a reactive that repaints the screen: every
+    Tab wrote every row (~17 KB at 100x30). The widgets that show focus
+    repaint their own lines (`RepaintFocusLines`, the headers' `marked`).
+    """
+
+    _moving_focus = False
+
+    def set_focus(self, widget: Widget | None, *args: Any, **kwargs: Any) -> None:
+        self._moving_focus = True
+        try:
+            super().set_focus(widget, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            self._moving_focus = False
+
+    def refresh(self, *regions: Any, **options: Any) -> Any:
+        whole = not regions and not options.get("layout") and not options.get("recompose")
+        if self._moving_focus and whole:
+            return self
+        return super().refresh(*regions, **options)  # type: ignore[misc]
+
+
+def option_focus_lines(option_list: OptionList) -> tuple[int, int] | None:
+    """The lines of an OptionList's highlighted option (its only focus-styled part)."""
+    highlighted = option_list.highlighted
+    if highlighted is None:
+        return None
+    try:
+        return option_list._index_to_line[highlighted], option_list._heights[highlighted]
+    except KeyError:
+        return None
 
 
 async def dispatch_key_now(app: App[Any], event: events.Key) -> bool:

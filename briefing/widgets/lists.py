@@ -7,11 +7,14 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 
-from .focusfix import KeepFocusOnStaleHide
+from .focusfix import KeepFocusOnStaleHide, RepaintFocusLines, option_focus_lines
 
 
-class VimOptionList(KeepFocusOnStaleHide, OptionList):
+class VimOptionList(KeepFocusOnStaleHide, RepaintFocusLines, OptionList):
     """OptionList with j/k and g/G, as in every other pane of the reader."""
+
+    def focus_lines(self) -> tuple[int, int] | None:
+        return option_focus_lines(self)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, tooltip="Next item"),

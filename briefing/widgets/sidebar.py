@@ -97,7 +97,7 @@ class Sidebar(Vertical):
 
     def mark_focus(self, focused: bool) -> None:
         """Show (in the tab line) whether focus is in the sidebar."""
-        self.query_one(SidebarTabs).set_class(focused, "-focused")
+        self.query_one(SidebarTabs).marked = focused
 
     def focus_pane(self) -> None:
         """Focus what the sidebar shows: the timeline, the card or the list."""

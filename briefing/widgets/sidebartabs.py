@@ -15,6 +15,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from .statusline import header_line
+
 GLOSSARY = "tab-glossary"
 TIMELINE = "tab-timeline"
 PANES = ((GLOSSARY, "Glossary"), (TIMELINE, "Timeline"))
@@ -32,6 +34,8 @@ class SidebarTabs(Widget):
     """
 
     active: reactive[str] = reactive(GLOSSARY)
+    marked: reactive[bool] = reactive(False, layout=False)
+    """Whether the sidebar has focus: the line is drawn in reverse video."""
 
     class Picked(Message):
         """A tab was clicked: show its pane."""
@@ -41,10 +45,10 @@ class SidebarTabs(Widget):
             self.pane = pane
 
     def render(self) -> Content:
-        parts: list[Content | str | tuple[str, str]] = [" "]
+        parts: list[Content | str | tuple[str, str]] = []
         for pane, title in PANES:
             parts += [(f" {title} ", "bold reverse" if pane == self.active else ""), " "]
-        return Content.assemble(*parts)
+        return header_line(Content.assemble(*parts), self.size.width, self.marked)
 
     def on_click(self, event: events.Click) -> None:
         pane = PANES[0][0] if event.x < 2 + len(PANES[0][1]) + 2 else PANES[1][0]

@@ -8,11 +8,12 @@ rather than a tint or border over a whole pane.
 from __future__ import annotations
 
 from textual.content import Content
+from textual.reactive import reactive
 
 from ..changes import Changes
 from ..model import Briefing
 from . import changemarks
-from .statusline import StatusLine
+from .statusline import StatusLine, header_line
 
 TINY_HINT = Content.styled("? help  q quit", "bold")
 """All there is room for below `sizes.TINY` columns (the key hints are hidden)."""
@@ -20,6 +21,12 @@ TINY_HINT = Content.styled("? help  q quit", "bold")
 
 class TopBar(StatusLine):
     """One line over the article and the sidebar."""
+
+    marked: reactive[bool] = reactive(False, layout=False)
+    """Whether the article has focus: the line is drawn in reverse video."""
+
+    def render(self) -> Content:
+        return header_line(self.text, self.size.width, self.marked)
 
     def show_place(
         self,
