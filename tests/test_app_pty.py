@@ -85,3 +85,17 @@ def test_tab_repaints_what_shows_focus_not_the_screen(tmp_path: Path) -> None:
             assert 0 < written < frame / 4, (written, frame)
     finally:
         terminal.close()
+
+
+def test_the_first_frame_has_its_top_line(tmp_path: Path) -> None:
+    """The top bar is filled before the first frame (it used to wait for the
+    first Resize, one frame later, and the first frame's top line was blank)."""
+    from benchmarks.bench import wait_for_marker
+
+    assert BRIEFING
+    terminal = Terminal([BRIEFING, "--fresh"], env=_env(tmp_path), cwd=str(tmp_path))
+    try:
+        assert wait_for_marker(terminal, "Glossary", timeout=30) is not None, terminal.text()
+        assert terminal.screen.display[0].strip().startswith("Reuters"), terminal.text()
+    finally:
+        terminal.close()

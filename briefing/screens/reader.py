@@ -128,7 +128,11 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         open_sections = None
         if self.state.open_sections is not None:
             open_sections = {ids.index(i) for i in self.state.open_sections if i in ids}
-        yield TopBar(id="topbar")
+        topbar = TopBar(id="topbar")
+        # The outlet and date until the first Resize says where the view is:
+        # the first frame must not show an empty top line.
+        topbar.show_place(briefing, -1, is_open=True, changes=None, tiny=False)
+        yield topbar
         with Horizontal(id="main"):
             yield ArticleView(briefing, open_sections, id="article").data_bind(
                 ReaderScreen.selected_entry
