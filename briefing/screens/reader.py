@@ -52,7 +52,8 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         Binding("q", "app.quit", "Quit", tooltip="Save your place and quit"),
         Binding("tab", "switch_pane", "Pane", tooltip="Switch between the article and the sidebar"),
         Binding("shift+tab", "switch_pane", "Pane", show=False, tooltip="Switch panes"),
-        Binding("slash", "search", "Search", tooltip="Search the article (in a list: filter it)"),
+        Binding("slash", "search", "Search",
+                tooltip="Search the article (in the glossary, timeline or library: filter it)"),
         Binding("n", "step_match(1)", "Next match", show=False, tooltip="Next search match"),
         Binding("N", "step_match(-1)", "Previous match", show=False,
                 tooltip="Previous search match"),
@@ -321,8 +322,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
 
     def go_to_event(self, index: int) -> None:
         event = self.briefing.timeline[index]
-        self.sidebar_pane = TIMELINE
-        self.timeline.highlighted = index
+        self.sidebar.highlight_event(index)
         if event.section is not None:
             self._event_chosen(TimelineList.EventChosen(index, event.section))
 
@@ -383,10 +383,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
     def _mention_picked(self, event: EntryCard.MentionPicked) -> None:
         passage, mention = self.briefing.mentions_of(event.entry_id)[event.number]
         if passage.place.area == "timeline":
-            self.sidebar_pane = TIMELINE
-            timeline = self.timeline
-            timeline.highlighted = passage.place.block
-            self.set_focus(timeline)
+            self.set_focus(self.sidebar.highlight_event(passage.place.block))
             return
         article = self.article
         unit = article.layout_rows.unit_of_place[passage.place]

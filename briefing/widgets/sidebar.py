@@ -19,6 +19,7 @@ from .card import EntryCard
 from .glossary import GlossaryPanel
 from .sidebartabs import GLOSSARY, TIMELINE, SidebarTabs
 from .timeline import TimelineList
+from .timelinepanel import TimelinePanel
 
 
 class Sidebar(Vertical):
@@ -35,7 +36,7 @@ class Sidebar(Vertical):
                 yield GlossaryPanel(self.briefing, id="glossary")
                 yield EntryCard(self.briefing, id="card")
             with Vertical(id=TIMELINE):
-                yield TimelineList(self.briefing, id="timeline")
+                yield TimelinePanel(self.briefing)
 
     # The parts ---------------------------------------------------------
 
@@ -49,10 +50,16 @@ class Sidebar(Vertical):
 
     @property
     def timeline(self) -> TimelineList:
-        """The timeline, filled on first use (not at start-up)."""
-        timeline = self.query_one(TimelineList)
-        timeline.fill()
-        return timeline
+        """The timeline's list, filled on first use (not at start-up)."""
+        panel = self.query_one(TimelinePanel)
+        panel.fill()
+        return panel.events
+
+    def highlight_event(self, index: int) -> TimelineList:
+        """Show the timeline with event `index` highlighted (clearing a filter hiding it)."""
+        self.pane = TIMELINE
+        self.query_one(TimelinePanel).highlight_event(index)
+        return self.query_one(TimelineList)
 
     @property
     def _panes(self) -> ContentSwitcher:
@@ -102,7 +109,7 @@ class Sidebar(Vertical):
     def focus_pane(self) -> None:
         """Focus what the sidebar shows: the timeline, the card or the list."""
         if self.pane == TIMELINE:
-            self.screen.set_focus(self.timeline)
+            self.query_one(TimelinePanel).focus_list()
         elif self.card_shown:
             self.card.focus_items()
         else:
