@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from briefing.position import anchor_row
+from briefing.widgets.topbar import TopBar
 from tests.apptools import BUNDLED, make_app, reader
 
 
@@ -73,6 +74,9 @@ async def test_position_reopened_at_another_size(tmp_path: Path) -> None:
         assert anchored_row_is_top(again)
         article = reader(again).article
         assert article.layout_rows.section_at(article.top + 1) == section
+        # and the top bar names it (it used to show the outlet until a key moved)
+        title = reader(again).briefing.sections[section].title
+        assert title in str(reader(again).query_one(TopBar).text)
 
 
 async def test_old_state_file_without_position_still_loads(tmp_path: Path) -> None:

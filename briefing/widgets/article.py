@@ -160,6 +160,7 @@ class ArticleView(
         """Read from here (a restored or remembered position)."""
         self.reading_anchor = anchor
         self._place_anchor()
+        self._report_section()  # the top bar names the section reopened in
 
     def anchored_top(self) -> int:
         """Where the top row should be for the anchor (clamped to the scroll range)."""
