@@ -244,6 +244,8 @@ class BriefingApp(App[int]):
             return
         if self.library is None:
             self.library = discover(self.paths)
+        # The list marks how far each briefing is read: the one open too, as it is now.
+        self.save_reading_state()
         self.push_screen(LibraryScreen(self.library, self.state_dir), self._library_closed)
 
     def _library_closed(self, briefing_id: str | None) -> None:

@@ -61,6 +61,22 @@ async def test_library_shows_origin_and_read_marks(tmp_path: Path) -> None:
         assert "command line" in text
 
 
+async def test_library_marks_the_open_briefing_where_it_is_now(tmp_path: Path) -> None:
+    """Read to the end, reopened with --fresh and moved to section 2: the
+    library says how far it is read now, not what was saved before."""
+    app = library_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "q")
+    app = BriefingApp(
+        load(BUNDLED), paths=[str(OTHER_SHAPE)], state_dir=tmp_path, config_dir=tmp_path,
+        fresh=True,
+    )  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "o")
+        bundled = next(row for row in rows(app) if "Iran" in row)
+        assert "% read" in bundled, bundled
+
+
 async def test_help_scrolls_with_the_readers_keys_and_is_found_in_the_palette(
     tmp_path: Path,
 ) -> None:
