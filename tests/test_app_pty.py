@@ -99,3 +99,20 @@ def test_the_first_frame_has_its_top_line(tmp_path: Path) -> None:
         assert terminal.screen.display[0].strip().startswith("Reuters"), terminal.text()
     finally:
         terminal.close()
+
+
+def test_terminal_cursor_follows_the_highlighted_list_item(tmp_path: Path) -> None:
+    assert BRIEFING
+    terminal = Terminal([BRIEFING, "--fresh"], env=_env(tmp_path), cwd=str(tmp_path))
+    try:
+        assert terminal.wait_for("Glossary"), terminal.text()
+        terminal.settle()
+        for key, name in ((b"\t", "Qassem Soleimani"), (b"j", "Gregory Brew")):
+            terminal.write(key)
+            terminal.settle()
+            lines = terminal.screen.display
+            row = next(i for i, line in enumerate(lines) if name in line)
+            cursor = terminal.screen.cursor
+            assert (cursor.y, cursor.x) == (row, lines[row].index(name)), terminal.text()
+    finally:
+        terminal.close()
