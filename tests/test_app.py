@@ -373,7 +373,7 @@ async def test_palette_titles_from_content_are_not_markup(tmp_path: Path) -> Non
         await pilot.pause()
         assert app.is_running
         cursor = reader(app).article.cursor
-        assert cursor is not None and cursor.section == 0
+        assert cursor is not None and cursor.heading == 0
 
 
 async def test_light_theme_and_back(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ async def test_enter_never_acts_on_a_cursor_off_screen(tmp_path: Path) -> None:
         top = article.top
         await pilot.press("enter")
         cursor = article.cursor
-        if cursor is None or cursor.section < 0:
+        if cursor is None or cursor.heading is None:
             assert article.open_sections == before
         assert cursor_on_screen(app)
         assert abs(article.top - top) <= article.page_height
@@ -48,7 +48,7 @@ async def test_home_then_next_section_is_section_one(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         article = reader(app).article
         await pilot.press("1", "home", "right_square_bracket")
-        assert article.cursor is not None and article.cursor.section == 0
+        assert article.cursor is not None and article.cursor.heading == 0
 
 
 async def test_paging_keys_move_the_cursor_with_the_page(tmp_path: Path) -> None:
@@ -175,6 +175,20 @@ async def test_search_says_when_it_wraps(tmp_path: Path) -> None:
             await pilot.press("n")
         count = str(screen.search_bar.query_one("#search-count").render())
         assert count.startswith("1 of") and "wrapped" in count
+
+
+async def test_first_step_back_goes_to_the_last_match(tmp_path: Path) -> None:
+    """`N` before any match was visited goes to the last one (it went to the
+    one before last when "no match yet" was -1)."""
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        screen.query_text = "Kerman"
+        screen._run_search()
+        total = len(screen.article.matches)
+        assert total > 2 and screen.current_match is None
+        await pilot.press("N")
+        assert screen.current_match == total - 1
 
 
 async def test_mentions_say_when_they_wrap(tmp_path: Path) -> None:

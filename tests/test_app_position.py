@@ -131,3 +131,17 @@ async def test_anchor_follows_after_the_text_fits_and_grows_again(tmp_path: Path
         await pilot.pause()
         assert article.layout_rows.units[article.reading_anchor.unit].section == 1
         assert anchored_row_is_top(app)
+
+
+async def test_a_key_before_the_first_frame_is_not_undone_by_the_restore(tmp_path: Path) -> None:
+    """Keys typed ahead (a slow link, a quick hand) act on the restored place:
+    the restore once ran after the first frame and put the view back."""
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4", "q")
+    again = make_app(BUNDLED, tmp_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.pause()
+        assert reader(again).article.section_in_view() == 1

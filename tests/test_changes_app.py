@@ -105,10 +105,10 @@ async def test_keys_jump_between_changes_and_wrap(tmp_path: Path) -> None:
         for _ in range(4):
             await pilot.press("right_curly_bracket")
             assert article.cursor is not None
-            visited.append(article.cursor.section)
+            visited.append(article.cursor.heading)
         assert visited == [0, 1, 4, 0]
         await pilot.press("left_curly_bracket")
-        assert article.cursor is not None and article.cursor.section == 4
+        assert article.cursor is not None and article.cursor.heading == 4
 
 
 async def test_change_view_shows_words_and_hostile_text_literally(tmp_path: Path) -> None:

@@ -100,8 +100,8 @@ def open_diff(screen: ReaderScreen) -> None:
     """Show the change of the section under the cursor (or at the top of the view)."""
     article = screen.article
     cursor = article.cursor
-    if cursor is not None and cursor.section >= 0:
-        index = cursor.section
+    if cursor is not None and cursor.heading is not None:
+        index = cursor.heading
     else:
         index = max(0, article.layout_rows.section_at(int(article.scroll_offset.y) + 1))
     if not screen.briefing.sections:

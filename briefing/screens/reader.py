@@ -132,12 +132,16 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         topbar = TopBar(id="topbar")
         # The outlet and date until the first Resize says where the view is:
         # the first frame must not show an empty top line.
-        topbar.show_place(briefing, -1, is_open=True, changes=None, tiny=False)
+        topbar.show_place(briefing, None, is_open=True, changes=None, tiny=False)
         yield topbar
+        article = ArticleView(briefing, open_sections, id="article")
+        if self.state.position is not None:
+            # Content-anchored, so it needs no layout: every wrap, the first
+            # included, puts it on the top row. Keys typed before the first
+            # frame then move on from it instead of being undone by a restore.
+            article.reading_anchor = from_saved(article.layout_rows, self.state.position)
         with Horizontal(id="main"):
-            yield ArticleView(briefing, open_sections, id="article").data_bind(
-                ReaderScreen.selected_entry
-            )
+            yield article.data_bind(ReaderScreen.selected_entry)
             yield Sidebar(briefing, id="sidebar")
         yield from self.compose_search()
         yield KeyHints()
@@ -179,23 +183,21 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         self.search_bar.leave_to(lambda: self.set_focus(self.article))
         self.watch(self, "focused", self._mark_focus)
         self.set_focus(self.article)
-        self.call_after_refresh(self._restore)
+        if self.state.position is None and self.state.scroll_y:
+            # A state file from before anchors: its row, once rows exist.
+            scroll_y = self.state.scroll_y
+            self.call_after_refresh(
+                lambda: self.article.scroll_to(y=scroll_y, animate=False, immediate=True)
+            )
+        entry = self.state.selected_entry
+        if entry is not None and entry in self.briefing.entries:
+            self.select_entry(entry, focus=False)
 
     def _mark_focus(self, focused: Widget | None) -> None:
         """Mark the focused pane's header (at once: no message to wait for)."""
         in_sidebar = focused is not None and self.sidebar in focused.ancestors
         self.query_one(TopBar).marked = focused is self.article
         self.sidebar.mark_focus(in_sidebar)
-
-    def _restore(self) -> None:
-        article = self.article
-        if self.state.position is not None:
-            article.set_anchor(from_saved(article.layout_rows, self.state.position))
-        elif self.state.scroll_y:  # a state file from before anchors: its row
-            article.scroll_to(y=self.state.scroll_y, animate=False, immediate=True)
-        entry = self.state.selected_entry
-        if entry is not None and entry in self.briefing.entries:
-            self.select_entry(entry, focus=False)
 
     def current_state(self) -> ReadingState:
         article = self.article
@@ -212,7 +214,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
     @on(ArticleView.SectionToggled)
     def _update_topbar(self) -> None:
         article = self.article
-        section = article.layout_rows.section_at(article.top + 1)
+        section = article.section_in_view()
         self.query_one(TopBar).show_place(
             self.briefing, section, is_open=section in article.open_sections,
             changes=self.changes, tiny=self.has_class("-tiny"),

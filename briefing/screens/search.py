@@ -32,7 +32,8 @@ class SearchingScreen(Screen[None]):
 
     briefing: Briefing
     query_text: str
-    current_match: int
+    current_match: int | None
+    """The match the cursor was put on last (None: none yet)."""
     _search_timer: Timer | None
 
     @property
@@ -44,7 +45,7 @@ class SearchingScreen(Screen[None]):
 
     def init_search(self) -> None:
         self.query_text = ""
-        self.current_match = -1
+        self.current_match = None
         self._search_timer = None
 
     def compose_search(self) -> ComposeResult:
@@ -81,7 +82,7 @@ class SearchingScreen(Screen[None]):
         article.matches = find_matches(
             article.layout_rows.units, search_terms(self.briefing, self.query_text)
         )
-        self.current_match = -1
+        self.current_match = None
         self._show_count()
 
     def _show_count(self, note: str = "") -> None:
@@ -90,7 +91,7 @@ class SearchingScreen(Screen[None]):
             text = ""
         elif not total:
             text = "no matches"
-        elif self.current_match < 0:
+        elif self.current_match is None:
             text = f"{total} match{'es' * (total != 1)}"
         else:
             text = f"{self.current_match + 1} of {total}"
@@ -114,7 +115,7 @@ class SearchingScreen(Screen[None]):
             self._search_timer.stop()
             self._search_timer = None
         self.article.matches = []
-        self.current_match = -1
+        self.current_match = None
         self.search_bar.close()
 
     def action_step_match(self, step: int) -> None:
@@ -124,11 +125,13 @@ class SearchingScreen(Screen[None]):
             self.notify(why, timeout=2)
             return
         previous = self.current_match
-        self.current_match = (previous + step) % len(matches)
-        wrapped = previous >= 0 and (
-            self.current_match < previous if step > 0 else self.current_match > previous
-        )
-        match = matches[self.current_match]
+        if previous is None:
+            current = 0 if step > 0 else len(matches) - 1
+        else:
+            current = (previous + step) % len(matches)
+        wrapped = previous is not None and (current < previous if step > 0 else current > previous)
+        self.current_match = current
+        match = matches[current]
         self.jump("search", lambda: self.article.go_to_span(match.unit, match.start, match.end))
         if wrapped:
             where = "top" if step > 0 else "bottom"

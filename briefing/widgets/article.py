@@ -101,16 +101,16 @@ class ArticleView(
             self.entry_id = entry_id
 
     class SectionInView(Message):
-        """The section at the top of the view changed (-1: above the first)."""
+        """The section at the top of the view changed (None: above the first)."""
 
-        def __init__(self, section: int) -> None:
+        def __init__(self, section: int | None) -> None:
             super().__init__()
             self.section = section
 
     class SectionToggled(Message):
-        """A section opened or closed."""
+        """A section opened or closed (None: every section at once)."""
 
-        def __init__(self, section: int, is_open: bool) -> None:
+        def __init__(self, section: int | None, is_open: bool) -> None:
             super().__init__()
             self.section = section
             self.is_open = is_open
@@ -128,7 +128,8 @@ class ArticleView(
         """The reading position: its row is the top row (see `briefing.position`)."""
         self.cursor: Target | None = None
         self.init_drawing()
-        self._section_in_view = -2
+        self._section_in_view: int | None = None
+        self._section_reported = False
         self._laid_out_for = Size(0, 0)
         self._placing = False
 
@@ -181,10 +182,15 @@ class ArticleView(
         self._keep_cursor_visible(1 if new_value >= old_value else -1)
         self._report_section()
 
-    def _report_section(self) -> None:
+    def section_in_view(self) -> int | None:
+        """The section of the top text row (None: the title and summary above the first)."""
         section = self.layout_rows.section_at(self.top + 1)
-        if section != self._section_in_view:
-            self._section_in_view = section
+        return None if section < 0 else section
+
+    def _report_section(self) -> None:
+        section = self.section_in_view()
+        if section != self._section_in_view or not self._section_reported:
+            self._section_in_view, self._section_reported = section, True
             self.post_message(self.SectionInView(section))
 
     def watch_selected_entry(self) -> None:
@@ -259,11 +265,11 @@ class ArticleView(
     def set_all(self, is_open: bool) -> None:
         self.open_sections = set(range(len(self.briefing.sections))) if is_open else set()
         self.relayout()
-        self.post_message(self.SectionToggled(-1, is_open))
+        self.post_message(self.SectionToggled(None, is_open))
 
     def go_to_section(self, section: int) -> None:
         heading = self.layout_rows.headings[section]
-        self.cursor = Target(heading, section=section)
+        self.cursor = Target(heading, heading=section)
         self._move_to(self.layout_rows.section_rows[section])
         self.refresh()
 
@@ -301,8 +307,8 @@ class ArticleView(
 
     def action_page_or_toggle(self) -> None:
         cursor = self.cursor
-        if cursor is not None and cursor.section >= 0:
-            self.set_open(cursor.section, cursor.section not in self.open_sections)
+        if cursor is not None and cursor.heading is not None:
+            self.set_open(cursor.heading, cursor.heading not in self.open_sections)
             return
         self.action_page(1)
 
@@ -324,8 +330,8 @@ class ArticleView(
         cursor = self.cursor
         if cursor is None:
             return  # the top row: nothing under the cursor
-        if cursor.section >= 0:
-            self.set_open(cursor.section, cursor.section not in self.open_sections)
+        if cursor.heading is not None:
+            self.set_open(cursor.heading, cursor.heading not in self.open_sections)
         elif cursor.entry_id is not None:
             self.post_message(self.MentionChosen(cursor.entry_id))
 
@@ -357,7 +363,7 @@ class ArticleView(
             return
         unit = self.layout_rows.units[row.unit]
         if unit.kind == "heading":
-            self.cursor = Target(row.unit, section=unit.section)
+            self.cursor = Target(row.unit, heading=unit.section)
             self.set_open(unit.section, unit.section not in self.open_sections)
             return
         column = event.x - self.margin - unit.indent - len(unit.bullet)

@@ -110,7 +110,7 @@ class ArticleDrawing(ScrollView):
             if found is not None:
                 row = found
                 unit = self.layout_rows.units[cursor.unit]
-                prefix = 0 if cursor.section >= 0 else unit.indent + len(unit.bullet)
+                prefix = 0 if cursor.heading is not None else unit.indent + len(unit.bullet)
                 column = prefix + max(0, cursor.start - self.layout_rows.rows[row].start)
         x = region.x + min(self.margin + column, max(0, region.width - 1))
         self.app.cursor_position = Offset(x, region.y + max(0, row - self.top))
@@ -165,7 +165,7 @@ class ArticleDrawing(ScrollView):
             if match.end > row.start:
                 spans.append((match.start, match.end, self._style("match")))
         cursor = self.cursor
-        if cursor is not None and cursor.unit == row.unit and cursor.section < 0:
+        if cursor is not None and cursor.unit == row.unit and cursor.heading is None:
             spans.append((cursor.start, cursor.end, self._style("cursor")))
         return paint(unit.text, row.start, row.end, style, spans)
 

@@ -104,8 +104,8 @@ def step_change(screen: ReaderScreen, step: int) -> None:
         return
     article = screen.article
     cursor = article.cursor
-    if cursor is not None and cursor.section >= 0:
-        current = cursor.section
+    if cursor is not None and cursor.heading is not None:
+        current = cursor.heading
     else:
         current = article.layout_rows.section_at(int(article.scroll_offset.y) + 1)
     after = [i for i in marked if (i > current if step > 0 else i < current)]

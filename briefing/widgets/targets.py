@@ -20,8 +20,8 @@ class Target:
     start: int = 0
     end: int = 0
     entry_id: str | None = None
-    section: int = -1
-    """The section whose heading this is (-1: a span, not a heading)."""
+    heading: int | None = None
+    """The section whose heading this is (None: a span, not a heading)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ def targets_on_rows(layout: Layout, first: int, last: int) -> list[Target]:
         unit = layout.units[row.unit]
         if unit.kind == "heading":
             if row.first:
-                found.append(Target(row.unit, section=unit.section))
+                found.append(Target(row.unit, heading=unit.section))
             continue
         for mention in unit.mentions:
             if row.start <= mention.start < max(row.end, row.start + 1):

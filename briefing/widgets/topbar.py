@@ -31,16 +31,16 @@ class TopBar(StatusLine):
     def show_place(
         self,
         briefing: Briefing,
-        section: int,
+        section: int | None,
         *,
         is_open: bool,
         changes: Changes | None,
         tiny: bool,
     ) -> None:
-        """Show where the reader is: `section` in view (-1: above the first)."""
+        """Show where the reader is: `section` in view (None: above the first)."""
         if tiny:
             self.text = TINY_HINT
-        elif section < 0:
+        elif section is None:
             self.text = Content.assemble(
                 (briefing.source.outlet, "bold"), " \u00b7 ", briefing.date.isoformat()
             )
