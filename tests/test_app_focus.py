@@ -228,6 +228,15 @@ def drawn_reversed(header: Widget) -> bool:
     return bool(cells) and all(segment.style and segment.style.reverse for segment in cells)
 
 
+def tab_styles(tabs: Widget) -> dict[str, tuple[bool, bool]]:
+    """Each tab title's (underlined, reversed)."""
+    return {
+        segment.text: (bool(segment.style.underline), bool(segment.style.reverse))
+        for segment in tabs.render_line(0)
+        if segment.style and segment.text in ("Glossary", "Timeline")
+    }
+
+
 async def test_the_focused_panes_header_is_drawn_reversed(tmp_path: Path) -> None:
     """The top bar over the article, or the sidebar's tab line, is drawn in
     reverse video (every cell) while its pane has focus; the other is not."""
@@ -260,3 +269,71 @@ async def test_no_color_marks_the_focused_header_by_reverse_video(
         await pilot.press("tab")
         await pilot.pause()
         assert drawn_reversed(tabs) and not drawn_reversed(top)
+
+
+async def fully_repainted_differs(app: object, pilot: object) -> bool:
+    """Whether repainting every widget from scratch changes the screen: what a
+    focus change skipped repainting (widgets/focusfix.py) must not be stale."""
+    await pilot.pause()  # type: ignore[attr-defined]
+    before = app.export_screenshot()  # type: ignore[attr-defined]
+    for widget in app.screen.walk_children(with_self=True):  # type: ignore[attr-defined]
+        widget.refresh()
+    await pilot.pause()  # type: ignore[attr-defined]
+    return bool(before != app.export_screenshot())  # type: ignore[attr-defined]
+
+
+async def test_tab_leaves_nothing_stale_even_for_a_cursor_over_two_rows(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        await pilot.press("2")
+        for _ in range(200):  # down until the cursor is a name wrapped over two rows
+            cursor, first = article.cursor, article.cursor_row()
+            if cursor is not None and first is not None and cursor.heading is None:
+                last = article.layout_rows.row_of(cursor.unit, cursor.end - 1)
+                if last is not None and last > first and last < article.top + article.page_height:
+                    break
+            await pilot.press("j")
+        else:
+            raise AssertionError("no wrapped name in the bundled briefing at 100x30")
+        for _ in range(2):
+            await pilot.press("tab")
+            assert not await fully_repainted_differs(app, pilot)
+        await pilot.press("2", "tab")  # a heading
+        assert not await fully_repainted_differs(app, pilot)
+        await pilot.press("tab")
+        assert not await fully_repainted_differs(app, pilot)
+
+
+async def test_the_active_tab_stands_out_on_a_focused_tab_line(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        tabs = reader(app).query_one(SidebarTabs)
+        for keys, shown, focused in (
+            ((), "Glossary", False),
+            (("tab",), "Glossary", True),
+            (("t",), "Timeline", True),
+            (("tab",), "Timeline", False),
+        ):
+            await pilot.press(*keys)
+            await pilot.pause()
+            styles = tab_styles(tabs)
+            other = "Timeline" if shown == "Glossary" else "Glossary"
+            # the shown tab underlined, the other not; reverse only for focus
+            assert styles[shown] == (True, focused) and styles[other] == (False, focused), (
+                keys,
+                styles,
+            )
+
+
+async def test_slash_again_starts_a_fresh_pattern_enter_keeps_the_old(tmp_path: Path) -> None:
+    """As in less and vim: `/` shows the last pattern selected, typing replaces it."""
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("tab", "slash", *"kerm", "enter", "slash", *"brew", "enter")
+        assert screen.glossary.query_one(Input).value == "brew"
+        await pilot.press("slash", "enter")
+        assert screen.glossary.query_one(Input).value == "brew"
+        await pilot.press("tab", "slash", *"ker", "enter", "slash", "m", "enter")
+        assert screen.query_text == "m"

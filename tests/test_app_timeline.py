@@ -74,11 +74,13 @@ async def test_an_event_hidden_by_the_filter_is_shown_when_asked_for(tmp_path: P
         assert listing.highlighted_option.id == "0"
 
 
-async def test_no_timeline_no_filter(tmp_path: Path) -> None:
+async def test_no_timeline_no_filter_and_slash_searches(tmp_path: Path) -> None:
     app = make_app(OTHER_SHAPE, tmp_path, fresh=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
         assert not screen.briefing.timeline
-        await pilot.press("t", "slash", "x")
+        await pilot.press("t")
         assert not screen.query_one("#timeline-filter", Field).display
-        assert app.focused is screen.timeline
+        assert not any(hint[1] == "Filter" for hint in screen.query_one(KeyHints).hints)
+        await pilot.press("slash", *"bridge", "enter")
+        assert screen.search_active and screen.article.matches

@@ -111,7 +111,7 @@ class LibraryScreen(Screen[str | None]):
         self.dismiss(event.option.id)
 
     def action_filter(self) -> None:
-        self.set_focus(self.query_one(Field))
+        self.query_one(Field).enter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -204,10 +204,18 @@ class ArticleView(
         return self.layout_rows.row_of(self.cursor.unit, self.cursor.start)
 
     def focus_lines(self) -> tuple[int, int]:
-        """The cursor's line shows focus (the top line, if no cursor: where the
-        terminal's cursor goes)."""
-        row = self.cursor_row()
-        return (self.top if row is None else row), 1
+        """The cursor's rows show focus (a heading or a name may wrap); with no
+        cursor, the top row, where the terminal's cursor goes."""
+        cursor = self.cursor
+        first = self.cursor_row()
+        if cursor is None or first is None:
+            return self.top, 1
+        if cursor.heading is not None:
+            end = len(self.layout_rows.units[cursor.unit].text)
+        else:
+            end = cursor.end
+        last = self.layout_rows.row_of(cursor.unit, max(cursor.start, end - 1))
+        return first, (first if last is None else max(first, last)) - first + 1
 
     def set_cursor(self, target: Target | None) -> None:
         self.cursor = target

@@ -6,6 +6,8 @@
   Input is quadratic (each character re-renders the whole value).
 - Enter leaves the field keeping its text; Esc leaves it and clears it. The
   owner decides where focus goes next (it gets `Field.Left`).
+- `/` comes back to it with its text selected: typing starts a fresh
+  pattern (as in less and vim), Enter keeps the old one, an arrow edits it.
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ class Field(KeepFocusOnStaleHide, Input):
 
     def on_mount(self) -> None:
         self.cursor_blink = False
+
+    def enter(self) -> None:
+        """Focus the field at once, its text selected (typing replaces it)."""
+        self.screen.set_focus(self)
+        self.select_all()
 
     async def action_submit(self) -> None:
         await super().action_submit()

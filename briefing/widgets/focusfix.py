@@ -167,7 +167,10 @@ async def dispatch_key_now(app: App[Any], event: events.Key) -> bool:
     focused = app.focused
     text_goes_in = active is None or not active.binding.priority
     if isinstance(focused, Input) and event.is_printable and event.character and text_goes_in:
-        focused.insert_text_at_cursor(event.character)
+        if focused.selection.is_empty:
+            focused.insert_text_at_cursor(event.character)
+        else:
+            focused.replace(event.character, *focused.selection)
         return True
     if active is None:
         return False

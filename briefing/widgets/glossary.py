@@ -160,4 +160,4 @@ class GlossaryPanel(Vertical):
             self.post_message(self.EntrySelected(event.option.id))
 
     def action_filter(self) -> None:
-        self.screen.set_focus(self.query_one(Field))
+        self.query_one(Field).enter()

@@ -42,7 +42,7 @@ class SearchBar(Horizontal):
         self.display = True
         # Focus now, not after the next refresh: keys typed right after `/`
         # are already queued and must land in the field.
-        self.screen.set_focus(self.query_one(Field))
+        self.query_one(Field).enter()
 
     def close(self) -> None:
         self.query_one(Field).value = ""

@@ -45,9 +45,11 @@ class SidebarTabs(Widget):
             self.pane = pane
 
     def render(self) -> Content:
+        # The shown pane's tab is bold and underlined, the other dim: reverse
+        # video is kept for the whole line, meaning the sidebar has focus.
         parts: list[Content | str | tuple[str, str]] = []
         for pane, title in PANES:
-            parts += [(f" {title} ", "bold reverse" if pane == self.active else ""), " "]
+            parts += [" ", (title, "bold underline" if pane == self.active else "dim"), "  "]
         return header_line(Content.assemble(*parts), self.size.width, self.marked)
 
     def on_click(self, event: events.Click) -> None:

@@ -17,11 +17,15 @@ from textual.widget import Widget
 
 
 def header_line(content: Content, width: int, marked: bool) -> Content:
-    """`content` after a space; when `marked`, filled to `width` and reversed."""
+    """`content` after a space; when `marked`, filled to `width` and reversed.
+
+    The reverse goes under the content's own styles, so a part styled
+    `not reverse` (the sidebar's active tab) stands out of a marked line.
+    """
     line = Content.assemble(" ", content)
     if not marked:
         return line
-    return line.pad_right(max(0, width - line.cell_length)).stylize("bold reverse")
+    return line.pad_right(max(0, width - line.cell_length)).stylize_before("bold reverse")
 
 
 class StatusLine(Widget):

@@ -78,6 +78,9 @@ class TimelinePanel(Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # No events, nothing to filter: `/` falls through to the article's search.
+        return action != "filter" or bool(self.briefing.timeline)
+
     def action_filter(self) -> None:
-        if self.briefing.timeline:
-            self.screen.set_focus(self.query_one(Field))
+        self.query_one(Field).enter()
