@@ -47,6 +47,15 @@ def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     return rows
 
 
+def _merged(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One row per description, its keys joined (`j` and `j ↓` are one row)."""
+    keys: dict[str, list[str]] = {}
+    for shown, what in rows:
+        known = keys.setdefault(what, [])
+        known += [key for key in shown.split(" ") if key not in known]
+    return [(" ".join(shown), what) for what, shown in keys.items()]
+
+
 def key_table() -> list[tuple[str, list[tuple[str, str]]]]:
     """Groups of (keys, what they do), in the order the help screen shows them."""
     from .app import BriefingApp
@@ -58,7 +67,7 @@ def key_table() -> list[tuple[str, list[tuple[str, str]]]]:
     groups = [
         ("Reading", _rows(ArticleView.BINDINGS)),
         ("Moving around", _rows(ReaderScreen.BINDINGS)),
-        ("Lists and cards", _rows(VimOptionList.BINDINGS) + _rows(EntryCard.BINDINGS)),
+        ("Lists and cards", _merged(_rows(VimOptionList.BINDINGS) + _rows(EntryCard.BINDINGS))),
     ]
     listed = {keys for _, rows in groups for keys, _ in rows}
     anywhere = [row for row in _rows(BriefingApp.BINDINGS) if row[0] not in listed]

@@ -99,7 +99,9 @@ async def test_esc_on_a_card_keeps_the_list_place(tmp_path: Path) -> None:
         chosen = listing.get_option_at_index(index).id
         await pilot.press("enter")
         assert isinstance(app.focused, EntryCard)
-        await pilot.press("j", "enter")  # to a mention in the article
+        assert app.focused.highlighted == 0, "the card's first item"
+        related = len(screen.briefing.entries[str(chosen)].related)
+        await pilot.press(*(["j"] * (related + 1)), "enter")  # to its second mention
         assert screen.article.cursor is not None
         assert isinstance(app.focused, EntryCard), "a wide window keeps the card in view"
         await pilot.press("escape")
@@ -337,3 +339,24 @@ async def test_slash_again_starts_a_fresh_pattern_enter_keeps_the_old(tmp_path: 
         assert screen.glossary.query_one(Input).value == "brew"
         await pilot.press("tab", "slash", *"ker", "enter", "slash", "m", "enter")
         assert screen.query_text == "m"
+
+
+async def test_a_card_opens_at_its_top_with_its_first_item_under_the_cursor(
+    tmp_path: Path,
+) -> None:
+    """Its name is in view and `j` walks the items in the order they are drawn
+    (it opened on the first mention, below the fold at 80x24, and `j` skipped
+    the related entries). A head taller than the pane scrolls: the cursor
+    stays on screen first."""
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = reader(app)
+        await pilot.press("tab", "slash", *"kerman", "enter", "enter")
+        card = screen.card
+        assert app.focused is card and card.highlighted == 0
+        assert card.scroll_offset.y == 0 and "Kerman" in card.text(3)
+        related = len(screen.briefing.entries["kerman"].related)
+        await pilot.press(*(["j"] * related))
+        assert card.highlighted == related  # the first mention, scrolled into view
+        row = card._item_row(related) - int(card.scroll_offset.y)
+        assert 0 <= row < card.scrollable_content_region.height

@@ -15,22 +15,31 @@ of its mentions and open that one in the article; over to the article, three
 lines down and on to the next mention of Kerman."""
 
 
-def run(tmp_path: Path, *, at_once: bool) -> str:
+def run(
+    tmp_path: Path,
+    *,
+    at_once: bool,
+    keys: bytes = KEYS,
+    final: str = "Mentions (5)",
+    size: tuple[int, int] = (100, 30),
+) -> str:
     assert BRIEFING, "the briefing console script is not installed next to this Python"
     tmp_path.mkdir()
-    terminal = Terminal([BRIEFING, "--fresh"], env=_env(tmp_path), cwd=str(tmp_path))
+    terminal = Terminal(
+        [BRIEFING, "--fresh"], env=_env(tmp_path), cwd=str(tmp_path), columns=size[0], lines=size[1]
+    )
     try:
         assert terminal.wait_for("Glossary"), terminal.text()
         terminal.settle()
         if at_once:
-            terminal.write(KEYS)
+            terminal.write(keys)
         else:
-            for key in KEYS:
+            for key in keys:
                 terminal.write(bytes([key]))
                 terminal.settle(quiet=0.1)
         # The final screen shows Kerman's card (a loaded machine may be
         # silent for a while before the first frame after the keys).
-        terminal.wait_for("Mentions (5)", timeout=20)
+        terminal.wait_for(final, timeout=20)
         terminal.settle(quiet=0.5)
         return terminal.text()
     finally:
@@ -116,3 +125,13 @@ def test_terminal_cursor_follows_the_highlighted_list_item(tmp_path: Path) -> No
             assert (cursor.y, cursor.x) == (row, lines[row].index(name)), terminal.text()
     finally:
         terminal.close()
+
+
+def test_a_card_opened_by_keys_in_one_write_shows_its_cursor(tmp_path: Path) -> None:
+    """Enter opens Kerman's card and `jj` move its cursor before the card has a
+    size: the card must still scroll to show where the cursor went."""
+    keys = b"tt/kerm\r\rjjjjjj"
+    together = run(tmp_path / "a", at_once=True, keys=keys, final="Kerman", size=(80, 24))
+    one_by_one = run(tmp_path / "b", at_once=False, keys=keys, final="Kerman", size=(80, 24))
+    assert "Reactions" in together, together  # the card scrolled to its fourth mention
+    assert together == one_by_one

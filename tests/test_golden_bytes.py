@@ -126,7 +126,7 @@ def csi_kinds(output: bytes) -> set[tuple[bytes, bytes]]:
             for params, _, final in CSI.findall(output)}  # fmt: skip
 
 
-HELP, PALETTE, LIBRARY = "closes this help", "\U0001f50e", "Library \u00b7"
+HELP, PALETTE, LIBRARY = "Esc q ? close", "\U0001f50e", "Library \u00b7"
 
 
 def tour(terminal: Terminal) -> None:

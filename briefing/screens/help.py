@@ -56,7 +56,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content.styled("Keys", "bold"), id="help-title")
                 yield Static(key_tables(), id="help-text")
             yield Static(
-                Content.styled("Esc, q or ? closes this help \u00b7 j/k/Space/g/G scroll", "dim"),
+                Content.styled("Esc q ? close \u00b7 j k Space g G scroll", "dim"),
                 id="help-hint",
             )
 

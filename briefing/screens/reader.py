@@ -277,6 +277,8 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
             self.jump("section", lambda: self.action_jump_any(number - 1))
         else:
             self.app.bell()
+            total = len(self.briefing.sections)
+            self.notify(f"This briefing has {total} section{'s' * (total != 1)}.", timeout=2)
 
     def action_jump_any(self, index: int) -> None:
         """Go to a section by position (0-based), from the keys or the palette."""

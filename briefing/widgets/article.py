@@ -310,6 +310,7 @@ class ArticleView(
             index = bisect_left(headings, unit + (start > 0)) - 1
         if not 0 <= index < len(headings):
             self.app.bell()
+            self.notify(f"No {'next' if step > 0 else 'previous'} section.", timeout=2)
             return
         self.go_to_section(index)
 

@@ -148,6 +148,7 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
         self._head = head
         self.virtual_size = Size(width, self._mention_top + MENTION_ROWS * len(self._mentions))
         self.refresh()
+        self._show_item(self.highlighted)
 
     @property
     def _mention_top(self) -> int:
@@ -156,6 +157,9 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
 
     def on_resize(self) -> None:
         self._layout()
+        # Keys that came with the one that opened the card moved the cursor
+        # while it had no size yet: show that item now it has one.
+        self._show_item(self.highlighted)
 
     # Drawing -----------------------------------------------------------
 
@@ -211,16 +215,21 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
         return self._item_row(item), 1 if item < len(self._related) else MENTION_ROWS
 
     def watch_highlighted(self, item: int | None) -> None:
-        if item is not None:
-            row = self._item_row(item)
-            height = self.scrollable_content_region.height
-            top = int(self.scroll_offset.y)
-            span = 1 if item < len(self._related) else MENTION_ROWS
-            if row < top:
-                self.scroll_to(y=row if item else 0, animate=False, immediate=True)
-            elif row + span > top + height:
-                self.scroll_to(y=row + span - height, animate=False, immediate=True)
+        self._show_item(item)
         self.refresh()
+
+    def _show_item(self, item: int | None) -> None:
+        """Scroll so the item is on screen (the first one with the card's head)."""
+        height = self.scrollable_content_region.height
+        if item is None or height <= 0:
+            return
+        row = self._item_row(item)
+        top = int(self.scroll_offset.y)
+        span = 1 if item < len(self._related) else MENTION_ROWS
+        if row < top or not item:
+            self.scroll_to(y=row if item else 0, animate=False, immediate=True)
+        if row + span > int(self.scroll_offset.y) + height:
+            self.scroll_to(y=row + span - height, animate=False, immediate=True)
 
     def render_lines(self, crop: object) -> list[Strip]:
         lines = super().render_lines(crop)  # type: ignore[arg-type]
@@ -234,10 +243,11 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
     # Keys --------------------------------------------------------------
 
     def focus_items(self) -> None:
-        """Focus the card with the cursor on its first mention (or first item)."""
+        """Focus the card with the cursor on its first item (a related entry,
+        else a mention): `j` then walks them in the order they are drawn."""
         self.screen.set_focus(self)
         if self.highlighted is None and self.item_count:
-            self.highlighted = len(self._related) if self._mentions else 0
+            self.highlighted = 0
 
     def action_move(self, step: int) -> None:
         if not self.item_count:
