@@ -4,11 +4,12 @@
     python benchmarks/bench.py --quick      # one repetition, small inputs (CI)
 
 Everything is measured from outside the process, in a pseudo-terminal at
-100x30: time to the first complete frame (spawn until the marker is on
-screen and that frame's bytes have all arrived: no byte for FRAME_GAP),
-time until output settles (no byte for QUIET: a big glossary keeps filling
-the sidebar after the first frame), key to settled frame, bytes written,
-idle bytes and peak RSS (VmHWM). Subjects run interleaved, after a warm-up run;
+100x30: time to the first complete frame (spawn until the read that puts
+the marker on screen: the marker is in the footer, the last row a full
+frame draws), time until output settles (no byte for QUIET: a big glossary
+keeps filling the sidebar after the first frame), key to settled frame,
+bytes written, idle bytes and peak RSS (VmHWM). Times are taken when a read
+returns, before the emulator is fed. Subjects run interleaved, after a warm-up run;
 figures are medians (and p95 for keys). Also times the loader on (c).
 """
 
@@ -33,8 +34,6 @@ from tests.ptyterm import Terminal  # noqa: E402
 
 QUIET = 0.08
 """A frame has settled when no byte arrives for this long (subtracted from timings)."""
-FRAME_GAP = 0.03
-"""A frame's bytes arrive together (one write, a few pty reads): a gap this long ends it."""
 COLUMNS, LINES = 100, 30
 
 
@@ -59,11 +58,14 @@ class Run:
 
 
 def read_until_quiet(
-    terminal: Terminal, timeout: float = 10.0, quiet: float = QUIET
+    terminal: Terminal, timeout: float = 10.0, quiet: float = QUIET, since: float | None = None
 ) -> tuple[float, int]:
-    """Read until `quiet` seconds pass with no output; (time of the last byte, bytes read)."""
+    """Read until `quiet` seconds pass with no output; (time of the last byte, bytes read).
+
+    With no byte, the time is `since` (default: now).
+    """
     total = 0
-    last = time.perf_counter()
+    last = time.perf_counter() if since is None else since
     deadline = last + timeout
     while time.perf_counter() < deadline:
         ready, _, _ = select.select([terminal.fd], [], [], quiet)
@@ -110,11 +112,10 @@ def run_once(subject: Subject, env: dict[str, str], presses: int, idle: float) -
         marked = wait_for_marker(terminal, subject.marker)
         if marked is None:
             raise RuntimeError(f"{subject.name}: marker never appeared:\n{terminal.text()}")
-        last, _ = read_until_quiet(terminal, quiet=FRAME_GAP)
-        first_frame = max(last, marked) - started
+        first_frame = marked - started
         first_bytes = len(terminal.output)
-        last, _ = read_until_quiet(terminal)
-        settled = max(last, marked) - started
+        last, _ = read_until_quiet(terminal, since=marked)
+        settled = last - started
         keys: dict[str, list[tuple[float, int]]] = {}
         for label, sequence in subject.keys.items():
             *setup, key = sequence

@@ -360,3 +360,13 @@ async def test_a_card_opens_at_its_top_with_its_first_item_under_the_cursor(
         assert card.highlighted == related  # the first mention, scrolled into view
         row = card._item_row(related) - int(card.scroll_offset.y)
         assert 0 <= row < card.scrollable_content_region.height
+
+
+async def test_section_keys_past_the_ends_say_why(tmp_path: Path) -> None:
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=SIZE) as pilot:
+        total = len(reader(app).briefing.sections)
+        await pilot.press(str(total), "right_square_bracket", "1", "left_square_bracket", "9")
+        told = [str(n.message) for n in app._notifications]
+        assert "No next section." in told and "No previous section." in told
+        assert f"This briefing has {total} sections." in told
