@@ -7,15 +7,14 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..model import Briefing, Kind
 from .changemarks import new_entries, new_mark
 from .field import Field
+from .filtered import FilteredList
 from .lists import VimOptionList
 
 FIRST_CHUNK = 120
@@ -30,12 +29,8 @@ def entry_matches(briefing: Briefing, entry_id: str, query: str) -> bool:
     return not needle or any(needle in form.lower() for form in (entry.name, *entry.aliases))
 
 
-class GlossaryPanel(Vertical):
-    """A filter field over the list of glossary entries, grouped by kind.
-
-    Letters are commands here as everywhere: the list has focus, and only
-    `/` puts the cursor in the filter (Enter keeps the filter, Esc clears it).
-    """
+class GlossaryPanel(FilteredList):
+    """A filter field over the list of glossary entries, grouped by kind."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", tooltip="Filter the names"),
@@ -59,30 +54,18 @@ class GlossaryPanel(Vertical):
         yield VimOptionList(id="glossary-list")
 
     def on_mount(self) -> None:
-        self.query_one(Field).leave_to = self.focus_list
         self.show_entries("")
 
     @property
-    def _list(self) -> VimOptionList:
+    def items(self) -> VimOptionList:
         return self.query_one("#glossary-list", VimOptionList)
-
-    def focus_list(self) -> None:
-        # Keys typed together ("/brew⏎⏎" in one SSH packet, or on a loaded
-        # machine) reach Enter before the field's Changed messages reach us:
-        # filter by what the field holds now, so Enter lands in the list the
-        # user typed for, not the unfiltered one.
-        self._apply_filter()
-        listing = self._list
-        self.screen.set_focus(listing)
-        if listing.highlighted is None:
-            listing.action_first()
 
     def highlight(self, entry_id: str) -> None:
         """Show `entry_id` highlighted and focused (clearing a filter that hides it)."""
         if not entry_matches(self.briefing, entry_id, self._query):
-            self.query_one(Field).value = ""
+            self.field.value = ""
             self.show_entries("")
-        listing = self._list
+        listing = self.items
         try:
             listing.highlighted = listing.get_option_index(entry_id)
         except OptionDoesNotExist:
@@ -109,7 +92,7 @@ class GlossaryPanel(Vertical):
                     entry.name, (f"  {count}", "dim"), new_mark(entry.id in new)
                 )
                 options.append(Option(label, id=entry.id))
-        option_list = self._list
+        option_list = self.items
         option_list.clear_options()
         self._generation += 1
         if not options:
@@ -128,36 +111,17 @@ class GlossaryPanel(Vertical):
         if generation != self._generation or not self.is_attached:
             return  # the filter changed since: that list is stale
         end = start + LATER_CHUNK
-        self._list.add_options(options[start:end])
+        self.items.add_options(options[start:end])
         if end < len(options):
             self.set_timer(0.01, lambda: self._add_rest(options, end, generation))
 
-    def _apply_filter(self) -> None:
-        """Show the entries matching the field's current text, unless already shown."""
-        value = self.query_one(Field).value
+    def apply_filter(self) -> None:
+        value = self.field.value
         if value != self._query:
             self.show_entries(value)
-
-    @on(Input.Changed, "#glossary-filter")
-    def _filter(self, event: Input.Changed) -> None:
-        # The field's value, not the event's: a Changed that arrives after
-        # Enter applied the filter carries an older text.
-        self._apply_filter()
-
-    @on(Field.Left, "#glossary-filter")
-    def _to_list(self, event: Field.Left) -> None:
-        event.stop()
-        self.focus_list()
-
-    @on(Input.Submitted, "#glossary-filter")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
 
     @on(VimOptionList.OptionSelected, "#glossary-list")
     def _selected(self, event: VimOptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
             self.post_message(self.EntrySelected(event.option.id))
-
-    def action_filter(self) -> None:
-        self.query_one(Field).enter()

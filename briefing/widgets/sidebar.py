@@ -52,8 +52,8 @@ class Sidebar(Vertical):
     def timeline(self) -> TimelineList:
         """The timeline's list, filled on first use (not at start-up)."""
         panel = self.query_one(TimelinePanel)
-        panel.fill()
-        return panel.events
+        panel.apply_filter()
+        return panel.items
 
     def highlight_event(self, index: int) -> TimelineList:
         """Show the timeline with event `index` highlighted (clearing a filter hiding it)."""
