@@ -148,7 +148,6 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
         self._head = head
         self.virtual_size = Size(width, self._mention_top + MENTION_ROWS * len(self._mentions))
         self.refresh()
-        self._show_item(self.highlighted)
 
     @property
     def _mention_top(self) -> int:
