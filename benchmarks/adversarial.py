@@ -98,7 +98,7 @@ CASES: dict[str, Callable[[float], str]] = {
 
 PROBE = """
 import json, resource, sys, time
-from briefing.loader import BriefingError, load_path
+from briefing.format.loader import BriefingError, load_path
 start = time.perf_counter()
 try:
     load_path(sys.argv[1])

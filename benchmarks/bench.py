@@ -248,7 +248,7 @@ def main() -> None:
 
     import re as regex_module
 
-    from briefing.loader import load_path
+    from briefing.format.loader import load_path
 
     timings = []
     for _ in range(max(1, reps)):

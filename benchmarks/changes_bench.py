@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench import Subject, run_once  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
-from briefing.changes import briefing_hash, version_of  # noqa: E402
-from briefing.loader import load_path  # noqa: E402
+from briefing.format.loader import load_path  # noqa: E402
+from briefing.tracking.changes import briefing_hash, version_of  # noqa: E402
 from tests.ptyterm import Terminal  # noqa: E402
 
 

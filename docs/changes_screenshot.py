@@ -13,12 +13,12 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from briefing.app import BriefingApp
-from briefing.changes import version_of
-from briefing.loader import load_bytes, load_path
-from briefing.screens.diffview import DiffScreen
-from briefing.state import ReadingState, save_state
-from briefing.versions import save_version
+from briefing.format.loader import load_bytes, load_path
+from briefing.store.state import ReadingState, save_state
+from briefing.store.versions import save_version
+from briefing.tracking.changes import version_of
+from briefing.tui.app import BriefingApp
+from briefing.tui.screens.diffview import DiffScreen
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "content" / "iran-pakistan-2024-01.yaml"

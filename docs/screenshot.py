@@ -6,8 +6,8 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from briefing.app import BriefingApp
-from briefing.loader import load_path
+from briefing.format.loader import load_path
+from briefing.tui.app import BriefingApp
 
 ROOT = Path(__file__).resolve().parent.parent
 

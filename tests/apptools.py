@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefing.app import BriefingApp
-from briefing.loader import load_path
-from briefing.model import Briefing
-from briefing.screens.reader import ReaderScreen
+from briefing.format.loader import load_path
+from briefing.format.model import Briefing
+from briefing.tui.app import BriefingApp
+from briefing.tui.screens.readerscreen import ReaderScreen
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "content" / "iran-pakistan-2024-01.yaml"

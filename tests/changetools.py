@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from briefing.model import (
+from briefing.format.model import (
     Briefing,
     GlossaryEntry,
     Kind,

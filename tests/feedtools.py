@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from briefing.cli import main
+from briefing.cli.main import main
 
 REQUIRED = os.environ.get("BRIEFING_REQUIRE_FEEDS") == "1"
 PROXY_VARIABLES = (

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import ContentSwitcher, Input, OptionList
 
-from briefing.app import BriefingApp
-from briefing.screens.help import HelpScreen
-from briefing.screens.library import LibraryScreen
-from briefing.widgets.card import EntryCard
+from briefing.tui.app import BriefingApp
+from briefing.tui.screens.help import HelpScreen
+from briefing.tui.screens.libraryscreen import LibraryScreen
+from briefing.tui.widgets.card import EntryCard
 from tests.apptools import BUNDLED, HOSTILE, OTHER_SHAPE, load, make_app, reader, visible_text
 
 SIZE = (100, 30)
@@ -415,8 +415,8 @@ async def test_search_waits_for_a_pause_in_typing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each keystroke must not rescan the briefing: the search runs when typing pauses."""
-    from briefing.screens import search as search_module
-    from briefing.search import find_matches
+    from briefing.render.textsearch import find_matches
+    from briefing.tui.screens import searching as search_module
 
     app = make_app(BUNDLED, tmp_path)
     async with app.run_test(size=SIZE) as pilot:

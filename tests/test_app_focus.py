@@ -8,10 +8,10 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
-from briefing.widgets.article import ArticleView
-from briefing.widgets.card import EntryCard
-from briefing.widgets.sidebartabs import SidebarTabs
-from briefing.widgets.topbar import TopBar
+from briefing.tui.widgets.article import ArticleView
+from briefing.tui.widgets.card import EntryCard
+from briefing.tui.widgets.sidebartabs import SidebarTabs
+from briefing.tui.widgets.topbar import TopBar
 from tests.apptools import BUNDLED, OTHER_SHAPE, make_app, reader
 
 SIZE = (100, 30)

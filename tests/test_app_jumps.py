@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefing.jumps import JumpList
-from briefing.widgets.targets import Spot
+from briefing.tui.jumps import JumpList
+from briefing.tui.widgets.targets import Spot
 from tests.apptools import BUNDLED, make_app, reader
 
 SIZE = (100, 30)

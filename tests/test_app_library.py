@@ -6,9 +6,9 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
-from briefing.app import BriefingApp
-from briefing.screens.help import HelpScreen
-from briefing.screens.library import LibraryScreen
+from briefing.tui.app import BriefingApp
+from briefing.tui.screens.help import HelpScreen
+from briefing.tui.screens.libraryscreen import LibraryScreen
 from tests.apptools import BUNDLED, OTHER_SHAPE, load, make_app
 
 SIZE = (100, 30)

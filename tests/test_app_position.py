@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from briefing.position import anchor_row
-from briefing.widgets.topbar import TopBar
+from briefing.render.position import anchor_row
+from briefing.tui.widgets.topbar import TopBar
 from tests.apptools import BUNDLED, make_app, reader
 
 

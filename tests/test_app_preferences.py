@@ -6,8 +6,8 @@ from pathlib import Path
 
 from textual.theme import BUILTIN_THEMES
 
-from briefing.preferences import Preferences, load_preferences, save_preferences
-from briefing.themes import MIN_CONTRAST, readable, worst_contrast
+from briefing.store.preferences import Preferences, load_preferences, save_preferences
+from briefing.tui.themes import MIN_CONTRAST, readable, worst_contrast
 from tests.apptools import BUNDLED, make_app, reader
 
 SIZE = (100, 30)
@@ -62,7 +62,7 @@ def test_themes_offered_have_readable_text_at_each_depth() -> None:
         assert "ansi-dark" in offered
         for name in offered:
             if not name.startswith("ansi-"):
-                from briefing.themes import DEPTHS
+                from briefing.tui.themes import DEPTHS
 
                 assert worst_contrast(BUILTIN_THEMES[name], DEPTHS[depth]) >= MIN_CONTRAST
     # Some themes fall below 4.5:1 once reduced: they are not offered there.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from briefing.widgets.card import EntryCard
+from briefing.tui.widgets.card import EntryCard
 from tests.apptools import make_app, reader
 
 MENTIONS = 100_000

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from briefing.app import BriefingApp
-from briefing.position import anchor_row
-from briefing.widgets.focusfix import displayed_now
+from briefing.render.position import anchor_row
+from briefing.tui.app import BriefingApp
+from briefing.tui.widgets.focusfix import displayed_now
 from tests.apptools import make_app, reader
 
 KEYS = ["j", "k", "f", "b", "d", "u", "g", "G", "space", "enter", "right_square_bracket",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefing.widgets.field import Field
-from briefing.widgets.keyhints import KeyHints
-from briefing.widgets.timeline import TimelineList
+from briefing.tui.widgets.field import Field
+from briefing.tui.widgets.keyhints import KeyHints
+from briefing.tui.widgets.timeline import TimelineList
 from tests.apptools import BUNDLED, OTHER_SHAPE, make_app, reader
 
 SIZE = (100, 30)

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.adversarial import CASES
-from briefing.loader import MAX_DIAGNOSTICS, BriefingError, load_bytes
-from briefing.mentions import MAX_MENTIONS
+from briefing.format.loader import MAX_DIAGNOSTICS, BriefingError, load_bytes
+from briefing.format.mentions import MAX_MENTIONS
 
 BRIEFING = shutil.which("briefing", path=str(Path(sys.executable).parent))
 SECONDS = 20.0

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.library import discover
-from briefing.loader import load_path
+from briefing.format.loader import load_path
+from briefing.store.library import discover
 
 BRIEFING = shutil.which("briefing", path=str(Path(sys.executable).parent))
 SETPRIV = shutil.which("setpriv")
@@ -185,7 +185,7 @@ def test_each_real_file_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyP
         loads.append(path)
         return load_path(path)
 
-    monkeypatch.setattr("briefing.library.load_path", counting)
+    monkeypatch.setattr("briefing.store.library.load_path", counting)
     also = [str(tmp_path / "alias"), f"{folder}/", str(folder / ".." / "news")]
     environ = {"BRIEFING_PATH": os.pathsep.join([*also, str(folder / "s3.yaml")])}
     found = discover([str(folder)], environ)

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.safefile import MAX_JSON_DEPTH, Unusable, check_json_nesting, read_json_bytes
-from briefing.state import MAX_STATE_BYTES, ReadingState, load_state
+from briefing.store.safefile import MAX_JSON_DEPTH, Unusable, check_json_nesting, read_json_bytes
+from briefing.store.state import MAX_STATE_BYTES, ReadingState, load_state
 
 
 def set_aside(folder: Path) -> list[Path]:
@@ -58,7 +58,7 @@ def test_a_symlink_loop_in_place_of_the_state_file_is_set_aside(tmp_path: Path) 
 def test_a_fifo_never_blocks(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "story.json")
     probe = (
-        "import sys; from pathlib import Path; from briefing.state import load_state; "
+        "import sys; from pathlib import Path; from briefing.store.state import load_state; "
         "print(load_state('story', Path(sys.argv[1]))[1])"
     )
     done = subprocess.run(

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from briefing.terminal import MAX_LINES
+from briefing.tui.terminal import MAX_LINES
 from tests.ptyterm import Terminal
 from tests.test_e2e_pty import BRIEFING, _env
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.loader import load_path
-from briefing.model import Kind, Points, Quote
+from briefing.format.loader import load_path
+from briefing.format.model import Kind, Points, Quote
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "content" / "iran-pakistan-2024-01.yaml"

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.loader import load_path
-from briefing.model import Briefing, Points, Quote
+from briefing.format.loader import load_path
+from briefing.format.model import Briefing, Points, Quote
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "content" / "iran-pakistan-2024-01.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.changes import (
+from briefing.tracking.changes import (
     apply_diff,
     compare,
     marked_text,
@@ -104,9 +104,10 @@ def test_new_entries_and_events_and_the_summary_line() -> None:
 
 def test_change_tracking_is_ui_free_and_loads_no_diff_code() -> None:
     modules = loaded_modules(
-        "import briefing.changes, briefing.versions, briefing.watch, briefing.showchanges\n"
-        "from briefing.loader import load_path\n"
-        "from briefing.versions import changes_since_read\n"
+        "import briefing.tracking.changes, briefing.store.versions\n"
+        "import briefing.tracking.filewatch, briefing.cli.showchanges\n"
+        "from briefing.format.loader import load_path\n"
+        "from briefing.store.versions import changes_since_read\n"
         "b = load_path('content/iran-pakistan-2024-01.yaml').briefing\n"
         "changes_since_read(b, 'an old hash')",
         REPO,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
-from briefing.app import BriefingApp
-from briefing.commands import BriefingCommands
-from briefing.screens.diffview import DiffScreen
-from briefing.widgets.glossary import GlossaryPanel
-from briefing.widgets.statusline import StatusLine
+from briefing.tui.app import BriefingApp
+from briefing.tui.palette import BriefingCommands
+from briefing.tui.screens.diffview import DiffScreen
+from briefing.tui.widgets.glossary import GlossaryPanel
+from briefing.tui.widgets.statusline import StatusLine
 from tests.apptools import make_app, reader
 from tests.changetools import briefing_yaml
 
@@ -145,8 +145,8 @@ async def test_an_unchanged_briefing_shows_no_marks(tmp_path: Path) -> None:
 async def test_library_marks_briefings_updated_since_read(tmp_path: Path) -> None:
     import shutil
 
-    from briefing.library import discover
-    from briefing.screens.library import LibraryScreen
+    from briefing.store.library import discover
+    from briefing.tui.screens.libraryscreen import LibraryScreen
     from tests.apptools import OTHER_SHAPE
 
     story = tmp_path / "story.yaml"
@@ -209,7 +209,7 @@ async def test_live_reload_keeps_the_place_and_marks_the_change(tmp_path: Path) 
 
 
 async def test_a_damaged_remembered_version_is_set_aside_with_a_warning(tmp_path: Path) -> None:
-    from briefing.state import ReadingState, save_state
+    from briefing.store.state import ReadingState, save_state
 
     path = tmp_path / "story.yaml"
     path.write_text(NEW, encoding="utf-8")

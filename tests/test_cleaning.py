@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.cleaning import REPLACEMENT, clean_text, is_clean, plain_line
+from briefing.format.cleaning import REPLACEMENT, clean_text, is_clean, plain_line
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.export import to_data
-from briefing.loader import load_path
+from briefing.format.loader import load_path
+from briefing.render.exports import to_data
 
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 """The `cli` fixture from conftest.py."""

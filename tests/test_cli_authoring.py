@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.cli import COMMANDS
-from briefing.format_schema import schema_text
+from briefing.cli.main import COMMANDS
+from briefing.format.json_schema import schema_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = FIXTURES / "valid" / "minimal.yaml"
@@ -372,7 +372,7 @@ def test_missing_briefing_path_folder_gets_one_warning(briefing: Run, tmp_path: 
 
 
 def test_list_of_the_bundled_folder_is_not_its_own_duplicate(briefing: Run) -> None:
-    from briefing.library import bundled_dir
+    from briefing.store.library import bundled_dir
 
     result = briefing("list", str(bundled_dir()))
     assert (result.returncode, result.stderr) == (0, "")

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from briefing.document import Layout, wrap
+from briefing.render.layout import Layout, wrap
 from tests.apptools import BUNDLED, load
 
 words = st.text(alphabet=st.sampled_from("abcdefghij\u4e2d\u00e9"), min_size=0, max_size=30)

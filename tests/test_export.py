@@ -9,9 +9,17 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from briefing.export import credit, md_escape, outline, to_data, to_json, to_markdown, to_text
-from briefing.loader import load_path
-from briefing.model import Briefing, Paragraph, Points, Quote
+from briefing.format.loader import load_path
+from briefing.format.model import Briefing, Paragraph, Points, Quote
+from briefing.render.exports import (
+    credit,
+    md_escape,
+    outline,
+    to_data,
+    to_json,
+    to_markdown,
+    to_text,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -19,9 +19,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from briefing.export import to_text
 from briefing.feeds.atom import Entry, build_feed
-from briefing.loader import load_bytes, load_path
+from briefing.format.loader import load_bytes, load_path
+from briefing.render.exports import to_text
 
 from .feedtools import briefing_yaml, no_proxy, run, server
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefing.feeds.atom import read_previous
-from briefing.loader import load_path
+from briefing.format.loader import load_path
 
 from .feedtools import briefing_yaml, need, nginx_serving, no_proxy, run, write_briefings
 

@@ -15,7 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.widget import Widget
 from textual.widgets import OptionList
 
-from briefing.widgets.focusfix import option_focus_lines
+from briefing.tui.widgets.focusfix import option_focus_lines
 
 whole_repaints: list[str] = []
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing import fields, mentions, schema, yamlsafe
-from briefing.loader import BriefingError, load_bytes
-from briefing.model import FORMAT_VERSION, Kind
+from briefing.format import fields, mentions, yamlsafe
+from briefing.format import validate as schema
+from briefing.format.loader import BriefingError, load_bytes
+from briefing.format.model import FORMAT_VERSION, Kind
 
 REPO = Path(__file__).resolve().parents[1]
 FORMAT_MD = REPO / "docs" / "FORMAT.md"

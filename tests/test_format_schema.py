@@ -25,12 +25,12 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator, Draft202012Validator, ValidationError
 
-from briefing import fields
-from briefing import schema as loader_schema
-from briefing.format_schema import schema
-from briefing.loader import BriefingError, load_bytes
-from briefing.model import FORMAT_VERSION, Kind
-from briefing.skeleton import skeleton
+from briefing.format import fields
+from briefing.format import validate as loader_schema
+from briefing.format.json_schema import schema
+from briefing.format.loader import BriefingError, load_bytes
+from briefing.format.model import FORMAT_VERSION, Kind
+from briefing.format.skeleton import skeleton
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests"

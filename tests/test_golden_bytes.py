@@ -185,7 +185,7 @@ def hostile_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_fixture_loads_and_every_field_was_cleaned(hostile_file: Path) -> None:
-    from briefing.loader import load_path
+    from briefing.format.loader import load_path
 
     loaded = load_path(hostile_file)
     warned = {w.line for w in loaded.warnings}

@@ -15,9 +15,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.html import page_name, render_index, render_page, safe_url, write_page, write_site
-from briefing.loader import load_path
-from briefing.model import Briefing, GlossaryEntry, Kind, Mention, Passage, Place, Source
+from briefing.format.loader import load_path
+from briefing.format.model import Briefing, GlossaryEntry, Kind, Mention, Passage, Place, Source
+from briefing.render.html import (
+    page_name,
+    render_index,
+    render_page,
+    safe_url,
+    write_page,
+    write_site,
+)
 from tests.conftest import CliRunner
 from tests.htmltree import Node, parse
 from tests.test_golden_bytes import hostile_briefing

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from briefing.html import write_site
-from briefing.loader import load_path
-from briefing.model import Briefing
+from briefing.format.loader import load_path
+from briefing.format.model import Briefing
+from briefing.render.html import write_site
 from tests.test_golden_bytes import hostile_briefing
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.library import bundled_dir, discover, sources, user_dir
+from briefing.store.library import bundled_dir, discover, sources, user_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = (FIXTURES / "valid" / "minimal.yaml").read_text(encoding="utf-8")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.cleaning import clean_text
-from briefing.loader import BriefingError, Loaded, load_bytes, load_path
-from briefing.model import Briefing, PartialDate, Points, Quote
+from briefing.format.cleaning import clean_text
+from briefing.format.loader import BriefingError, Loaded, load_bytes, load_path
+from briefing.format.model import Briefing, PartialDate, Points, Quote
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFUSED = sorted((FIXTURES / "refused").glob("*.yaml"))

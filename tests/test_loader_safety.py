@@ -22,7 +22,7 @@ MAX_RSS_KB = 200 * 1024
 
 PROBE = """
 import json, sys, time
-from briefing.loader import BriefingError, load_path
+from briefing.format.loader import BriefingError, load_path
 start = time.perf_counter()
 try:
     loaded = load_path(sys.argv[1])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from briefing.loader import load_bytes
-from briefing.mentions import MentionFinder
-from briefing.model import Place
+from briefing.format.loader import load_bytes
+from briefing.format.mentions import MentionFinder
+from briefing.format.model import Place
 
 
 def spans(forms: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:

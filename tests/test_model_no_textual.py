@@ -40,9 +40,11 @@ def loaded_modules(code: str, cwd: Path) -> set[str]:
 
 def test_foundation_modules_do_not_import_the_ui(tmp_path: Path) -> None:
     modules = loaded_modules(
-        "import briefing.model, briefing.loader, briefing.library, briefing.export, briefing.cli\n"
-        "import briefing.cleaning, briefing.mentions, briefing.yamlsafe, briefing.fields\n"
-        "import briefing.html, briefing.export_command",
+        "import briefing.format.model, briefing.format.loader, briefing.store.library\n"
+        "import briefing.render.exports, briefing.cli.main\n"
+        "import briefing.format.cleaning, briefing.format.mentions\n"
+        "import briefing.format.yamlsafe, briefing.format.fields\n"
+        "import briefing.render.html, briefing.cli.exportdir",
         tmp_path,
     )
     assert "briefing" in modules and "yaml" in modules  # the probe really ran
@@ -65,7 +67,7 @@ def test_foundation_modules_do_not_import_the_ui(tmp_path: Path) -> None:
 def test_commands_without_a_terminal_do_not_import_the_ui(argv: list[str], tmp_path: Path) -> None:
     """Run the real command (output captured, so not a TTY) and look at what it imported."""
     modules = loaded_modules(
-        "from briefing.cli import main\n"
+        "from briefing.cli.main import main\n"
         "out, err = io.StringIO(), io.StringIO()\n"
         "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):\n"
         f"    status = main({argv!r})\n"
@@ -79,8 +81,8 @@ def test_commands_without_a_terminal_do_not_import_the_ui(argv: list[str], tmp_p
 def test_reader_and_cli_do_not_load_the_feed_stack(tmp_path: Path) -> None:
     """httpx and feedparser load only when a feed command runs, never at the reader's start-up."""
     modules = loaded_modules(
-        "import briefing.cli, briefing.app, briefing.library, briefing.feeds\n"
-        "briefing.library.discover()",
+        "import briefing.cli.main, briefing.tui.app, briefing.store.library, briefing.feeds\n"
+        "briefing.store.library.discover()",
         tmp_path,
     )
     assert "textual" in modules  # the probe really imported the reader
@@ -89,7 +91,7 @@ def test_reader_and_cli_do_not_load_the_feed_stack(tmp_path: Path) -> None:
 
 def test_the_feed_package_never_imports_the_ui(tmp_path: Path) -> None:
     modules = loaded_modules(
-        "import briefing.feeds.publish, briefing.feeds.commands, briefing.feeds.update\n"
+        "import briefing.feeds.publish, briefing.feeds.feedcommands, briefing.feeds.update\n"
         "import briefing.feeds.parse, briefing.feeds.fetch, briefing.feeds.atom, httpx, feedparser",
         tmp_path,
     )
@@ -100,7 +102,7 @@ def test_the_feed_package_never_imports_the_ui(tmp_path: Path) -> None:
 def test_the_library_finds_feed_folders_without_the_subscriptions_code(tmp_path: Path) -> None:
     """Discovery runs before the reader's first frame: it must not load feed machinery."""
     modules = loaded_modules(
-        "import briefing.library, sys\nbriefing.library.discover()\n"
+        "import briefing.store.library, sys\nbriefing.store.library.discover()\n"
         "ours = sorted(m for m in sys.modules if m.startswith('briefing.'))\n"
         "print('MODULES=' + json.dumps(ours))\n"
         "raise SystemExit(0)",

@@ -15,10 +15,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from briefing.cleaning import MAX_COMBINING, clean_text, is_clean
-from briefing.cli import main
-from briefing.loader import BriefingError, load_bytes
-from briefing.mentions import MentionFinder
+from briefing.cli.main import main
+from briefing.format.cleaning import MAX_COMBINING, clean_text, is_clean
+from briefing.format.loader import BriefingError, load_bytes
+from briefing.format.mentions import MentionFinder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = (FIXTURES / "valid" / "minimal.yaml").read_text(encoding="utf-8")

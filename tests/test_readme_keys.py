@@ -1,8 +1,8 @@
-"""The README's key table is the one the bindings generate (see briefing.keys)."""
+"""The README's key table is the one the bindings generate (see briefing.tui.keytable)."""
 
 from __future__ import annotations
 
-from briefing.keys import key_table, markdown_table
+from briefing.tui.keytable import key_table, markdown_table
 from tests.apptools import ROOT
 
 BEGIN = "<!-- keys:begin -->"
@@ -14,7 +14,7 @@ def test_readme_key_table_matches_the_bindings() -> None:
     assert BEGIN in readme and END in readme, "README lost its key-table markers"
     table = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip()
     assert table == markdown_table(), (
-        "README key table is stale: regenerate it with `python -m briefing.keys`"
+        "README key table is stale: regenerate it with `python -m briefing.tui.keytable`"
     )
 
 

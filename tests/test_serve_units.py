@@ -155,7 +155,7 @@ def test_the_server_side_never_imports_the_ui(tmp_path: Path) -> None:
     from tests.test_model_no_textual import UI, loaded_modules
 
     modules = loaded_modules(
-        "import briefing.serve.command, briefing.serve.hub, briefing.serve.session\n"
+        "import briefing.serve.servecommand, briefing.serve.hub, briefing.serve.session\n"
         "import briefing.serve.limits, briefing.serve.hostkey, briefing.serve.zygote\n"
         "import briefing.serve.channel",
         tmp_path,

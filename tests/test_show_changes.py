@@ -6,10 +6,10 @@ import io
 import json
 from pathlib import Path
 
-from briefing.changes import version_of
-from briefing.loader import load_bytes
-from briefing.showchanges import print_changes
-from briefing.versions import save_version
+from briefing.cli.showchanges import print_changes
+from briefing.format.loader import load_bytes
+from briefing.store.versions import save_version
+from briefing.tracking.changes import version_of
 from tests.changetools import briefing_yaml
 from tests.conftest import CliRunner
 

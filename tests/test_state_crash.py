@@ -11,14 +11,14 @@ import sys
 import time
 from pathlib import Path
 
-from briefing.state import ReadingState, load_state, save_state, state_path
+from briefing.store.state import ReadingState, load_state, save_state, state_path
 from tests.ptyterm import Terminal
 from tests.test_e2e_pty import BRIEFING, _env
 
 WRITER = """
 import random, sys
 from pathlib import Path
-from briefing.state import ReadingState, load_state, save_state
+from briefing.store.state import ReadingState, load_state, save_state
 directory = Path(sys.argv[1])
 print("ready", flush=True)
 while True:

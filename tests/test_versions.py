@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing import versions
-from briefing.changes import briefing_hash, version_of
-from briefing.state import ReadingState, load_state, save_state
-from briefing.versions import (
+from briefing.store import versions
+from briefing.store.state import ReadingState, load_state, save_state
+from briefing.store.versions import (
     changes_since_read,
     encode,
     load_version,
@@ -18,6 +17,7 @@ from briefing.versions import (
     save_version,
     version_path,
 )
+from briefing.tracking.changes import briefing_hash, version_of
 from tests.changetools import model
 
 

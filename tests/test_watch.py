@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.watch import FileWatch, watching_enabled
+from briefing.tracking.filewatch import FileWatch, watching_enabled
 
 
 def test_a_save_is_reported_once_after_it_settles(tmp_path: Path) -> None:

@@ -44,8 +44,10 @@ def test_wheel_installs_and_lists_its_bundled_briefing(tmp_path: Path) -> None:
     (wheel,) = dist.glob("briefing-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "briefing/content/iran-pakistan-2024-01.yaml" in names
-    assert "briefing/loader.py" in names
-    assert "briefing/page.css" in names, "the web page's stylesheet ships with the package"
+    assert "briefing/format/loader.py" in names
+    assert "briefing/format/data/format-v1.schema.json" in names
+    assert "briefing/tui/briefing.tcss" in names
+    assert "briefing/render/page.css" in names, "the web page's stylesheet ships with the package"
     assert not any(name.startswith(("tests/", "content/")) for name in names)
 
     venv = tmp_path / "venv"

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fields import SLUG, format_date_time, parse_date_time
-from . import MEDIA_TYPE, NAMESPACE, PREFIX
+from briefing.feeds import MEDIA_TYPE, NAMESPACE, PREFIX
+from briefing.format.fields import SLUG, format_date_time, parse_date_time
 
 ATOM = "http://www.w3.org/2005/Atom"
 # What XML 1.0 cannot hold at all (the loader has already replaced C0/C1 controls).

@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from ..cleaning import plain_line
-from .store import Busy, exclusive, load_feeds, save_feeds
-from .update import DEFAULT_JOBS, DEFAULT_TIMEOUT, update_all
+from briefing.feeds.store import Busy, exclusive, load_feeds, save_feeds
+from briefing.feeds.update import DEFAULT_JOBS, DEFAULT_TIMEOUT, update_all
+from briefing.format.cleaning import plain_line
 
 
 @dataclass(frozen=True, slots=True)

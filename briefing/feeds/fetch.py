@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from ..cleaning import plain_line
+from briefing.format.cleaning import plain_line
 
 if TYPE_CHECKING:
     import httpx

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
-from ..cleaning import plain_line
-from ..fields import MAX_SLUG, SLUG
-from . import NAMESPACE
-from .fetch import FetchError, check_url
+from briefing.feeds import NAMESPACE
+from briefing.feeds.fetch import FetchError, check_url
+from briefing.format.cleaning import plain_line
+from briefing.format.fields import MAX_SLUG, SLUG
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _ROOT = re.compile(rb"<[A-Za-z_]")

@@ -16,15 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..cleaning import plain_line
-from ..export import to_text
-from ..html import page_name, write_site
-from ..library import briefing_files
-from ..loader import BriefingError, Diagnostic, display_path, load_bytes, read_file
-from ..model import Briefing
-from . import FEED_FILE
-from .atom import Entry, build_feed, read_previous
-from .files import atomic_write
+from briefing.feeds import FEED_FILE
+from briefing.feeds.atom import Entry, build_feed, read_previous
+from briefing.feeds.files import atomic_write
+from briefing.format.cleaning import plain_line
+from briefing.format.loader import BriefingError, Diagnostic, display_path, load_bytes, read_file
+from briefing.format.model import Briefing
+from briefing.render.exports import to_text
+from briefing.render.html import page_name, write_site
+from briefing.store.library import briefing_files
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -171,6 +171,6 @@ def publish(argv: Sequence[str]) -> int:
 
 
 def _slug_of(text: str) -> str:
-    from .store import slugify
+    from briefing.feeds.store import slugify
 
     return slugify(text)

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..fields import format_date_time, parse_date_time
-from ..loader import BriefingError, display_path, load_bytes, load_path
-from .fetch import FetchError, fetch
-from .files import atomic_write
-from .parse import Offered, ParsedFeed, parse_feed
-from .store import Feed
+from briefing.feeds.fetch import FetchError, fetch
+from briefing.feeds.files import atomic_write
+from briefing.feeds.parse import Offered, ParsedFeed, parse_feed
+from briefing.feeds.store import Feed
+from briefing.format.fields import format_date_time, parse_date_time
+from briefing.format.loader import BriefingError, display_path, load_bytes, load_path
 
 if TYPE_CHECKING:
     import httpx
@@ -54,7 +54,7 @@ def make_client(jobs: int, timeout: float) -> httpx.AsyncClient:
     """One client per run: TLS verified, proxies from the environment, redirects checked by us."""
     import httpx
 
-    from .. import __version__
+    from briefing import __version__
 
     return httpx.AsyncClient(
         headers={"User-Agent": f"briefing/{__version__}"},
@@ -68,7 +68,7 @@ def make_client(jobs: int, timeout: float) -> httpx.AsyncClient:
 
 def own_briefings(environ: dict[str, str] | None = None) -> dict[str, Path]:
     """Ids of the user's own briefings (BRIEFING_PATH and the user folder): these always win."""
-    from ..library import briefing_files, sources
+    from briefing.store.library import briefing_files, sources
 
     owned: dict[str, Path] = {}
     for place, origin in sources((), environ):

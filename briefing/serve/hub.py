@@ -25,10 +25,10 @@ from typing import Any
 
 import asyncssh
 
-from . import zygote
-from .channel import bounded_channel
-from .limits import Admission, Limits
-from .session import ReaderSession
+from briefing.serve import zygote
+from briefing.serve.channel import bounded_channel
+from briefing.serve.limits import Admission, Limits
+from briefing.serve.session import ReaderSession
 
 log = logging.getLogger("briefing.serve")
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import asyncssh
 
 if TYPE_CHECKING:
-    from .hub import Connection, Hub
+    from briefing.serve.hub import Connection, Hub
 
 MAX_INPUT_BUFFER = 65536
 MAX_COLUMNS, MAX_LINES = 1000, 500

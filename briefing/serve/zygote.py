@@ -89,15 +89,15 @@ def start(paths: Sequence[str]) -> tuple[int, socket.socket]:
 
 def _warm_up() -> None:
     """Import what every reader needs, so each fork starts warm."""
-    from ..terminal import configure
+    from briefing.tui.terminal import configure
 
     configure()  # Textual reads its constants once, at import
     import textual.app  # noqa: F401
 
-    from .. import app, driver  # noqa: F401
-    from . import reader  # noqa: F401
+    from briefing.serve import forkedreader  # noqa: F401
+    from briefing.tui import app, driver  # noqa: F401
 
-    reader.warm()
+    forkedreader.warm()
 
 
 def _serve(sock: socket.socket, paths: list[str]) -> int:
@@ -105,7 +105,7 @@ def _serve(sock: socket.socket, paths: list[str]) -> int:
     for signum in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGTSTP):
         signal.signal(signum, signal.SIG_IGN)
     _warm_up()
-    from ..library import Library, discover
+    from briefing.store.library import Library, discover
 
     library: Library = discover(paths)
     wake_read, wake_write = os.pipe()
@@ -177,12 +177,12 @@ def _become_reader(slave: int, request: dict[str, Any], library: Any) -> NoRetur
         memory = request.get("memory")
         if isinstance(memory, int) and memory > 0:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        from .reader import run_session
+        from briefing.serve.forkedreader import run_session
 
         code = run_session(library, anonymous=request.get("anonymous") is not False)
     except BaseException as error:  # noqa: BLE001 - one line on the reader's terminal
         with contextlib.suppress(Exception):
-            from ..cleaning import plain_line
+            from briefing.format.cleaning import plain_line
 
             reason = plain_line(f"{type(error).__name__}: {error}")[:200]
             os.write(2, f"\r\nbriefing: the reader failed: {reason}\r\n".encode())

@@ -1,0 +1,1 @@
+"""The `briefing` command line: one registry of subcommands and their argument parsing."""

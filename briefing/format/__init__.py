@@ -1,0 +1,1 @@
+"""The briefing format, version 1: read untrusted YAML into a validated model. No Textual."""

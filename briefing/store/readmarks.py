@@ -1,0 +1,54 @@
+"""How far a briefing has been read, in one vocabulary used everywhere.
+
+    unread · n% read · read · updated since read
+
+The share read is where the saved reading position sits in the briefing's
+text (its unit among all units, in reading order); from the last section on
+it counts as read. "Updated since read": the state keeps a hash of the
+briefing as last read (`ReadingState.seen`, see briefing.tracking.changes); a
+briefing whose hash differs now is marked so, whatever the share. Only
+the small state file is read, never the remembered text. No Textual here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefing.format.model import Briefing
+from briefing.render.layout import Layout
+from briefing.render.position import from_saved
+from briefing.store.state import ReadingState, load_state
+from briefing.tracking.changes import briefing_hash
+
+UNREAD = "unread"
+READ = "read"
+UPDATED = "updated since read"
+
+
+def updated_since_read(briefing: Briefing, state: ReadingState) -> bool:
+    """Read before, and its content has changed since."""
+    return state.seen is not None and state.seen != briefing_hash(briefing)
+
+
+def share_read(briefing: Briefing, state: ReadingState) -> float:
+    """0 to 1: how far into the text the saved position is."""
+    if state.position is None:
+        return 0.0
+    layout = Layout(briefing)  # units only: nothing is wrapped
+    anchor = from_saved(layout, state.position)
+    if layout.headings and anchor.unit >= layout.headings[-1]:
+        return 1.0
+    return anchor.unit / max(1, len(layout.units) - 1)
+
+
+def read_mark(briefing: Briefing, state_dir: Path | None = None) -> str:
+    """The briefing's mark: unread, n% read, read, or updated since read."""
+    state, _warning = load_state(briefing.id, state_dir)
+    if state.position is None and not state.scroll_y and state.open_sections is None:
+        return UNREAD
+    if updated_since_read(briefing, state):
+        return UPDATED
+    share = share_read(briefing, state)
+    if share >= 1.0:
+        return READ
+    return f"{max(1, round(share * 100))}% read"

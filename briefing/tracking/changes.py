@@ -1,0 +1,378 @@
+"""What changed in a briefing since a remembered version of it: UI-free.
+
+Sections and glossary entries are matched by id (a renamed id is a removed
+section plus a new one); timeline events have no id, so an event is matched by
+its date and text (an edited event is a removed event plus a new one).
+
+Each section is classified exactly once: same, changed, new or removed. The
+difference inside a changed section is a word-level diff: the text is cut into
+tokens that each hold a word (or punctuation) and the whitespace after it, so joining the
+tokens gives the text back exactly, and applying the diff to the old text
+gives the new text exactly (a property test proves it).
+
+Size bound: a section whose comparable text is longer than `DIFF_LIMIT`
+characters is remembered by its hash only (`SectionVersion.text` is None).
+Such a section, when its hash differs, is marked changed without a diff: a
+word diff of two 100,000-character texts would cost seconds and megabytes of
+remembered text for one section nobody reads word by word.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+from briefing.format.model import Briefing, GlossaryEntry, Points, Quote, Section, TimelineEvent
+
+DIFF_LIMIT = 20_000
+"""Characters of a section's text past which only its hash is kept (no word diff)."""
+
+Status: TypeAlias = Literal["same", "changed", "new", "removed"]
+Op: TypeAlias = Literal["=", "+", "-"]
+Diff: TypeAlias = tuple[tuple[Op, str], ...]
+"""Pieces in reading order: kept ("="), added ("+") or removed ("-") text."""
+
+
+def digest(text: str) -> str:
+    """A short, stable content hash (hex)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+# What is compared ------------------------------------------------------
+
+
+def section_text(briefing: Briefing, section: Section) -> str:
+    """A section as plain comparable text: its title, summary and body blocks."""
+    parts = [section.title]
+    if section.summary:
+        parts.append(section.summary)
+    for block in section.body:
+        if isinstance(block, Points):
+            parts.append("\n".join(f"\u2022 {item.text}" for item in block.items))
+        elif isinstance(block, Quote):
+            parts.append(f"\u201c{block.text.text}\u201d \u2014 {briefing.speaker_name(block)}")
+        else:
+            parts.append(block.text.text)
+    return "\n\n".join(parts)
+
+
+def entry_text(entry: GlossaryEntry) -> str:
+    """A glossary entry as comparable text (changed entries are not marked, but hashed)."""
+    return "\n".join(
+        [entry.name, entry.kind.value, entry.role, *entry.aliases, entry.about or "",
+         *entry.related]
+    )  # fmt: skip
+
+
+def event_key(event: TimelineEvent) -> str:
+    """An event's identity: its date and text (events have no id)."""
+    return digest(f"{event.date}\n{event.event.text}")
+
+
+@dataclass(frozen=True, slots=True)
+class SectionVersion:
+    """What is remembered of one section: its hash, and its text below the bound."""
+
+    id: str
+    title: str
+    hash: str
+    text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """What is remembered of a whole briefing, enough to classify and diff it."""
+
+    briefing_id: str
+    hash: str
+    sections: tuple[SectionVersion, ...]
+    entries: dict[str, str]
+    """Glossary entry id -> hash of the entry."""
+    events: frozenset[str]
+    """Event keys (see `event_key`)."""
+
+
+def version_of(briefing: Briefing, *, limit: int = DIFF_LIMIT) -> Version:
+    """Snapshot a briefing: per-section text (or hash only past `limit`), entry and event keys."""
+    sections = []
+    for section in briefing.sections:
+        text = section_text(briefing, section)
+        sections.append(
+            SectionVersion(
+                section.id, section.title, digest(text), text if len(text) <= limit else None
+            )
+        )
+    entries = {entry.id: digest(entry_text(entry)) for entry in briefing.glossary}
+    events = frozenset(event_key(event) for event in briefing.timeline)
+    return Version(briefing.id, briefing_hash(briefing), tuple(sections), entries, events)
+
+
+def briefing_hash(briefing: Briefing) -> str:
+    """The hash kept in the small state file: equal hashes mean nothing to mark.
+
+    One hash over everything that is compared, fed piece by piece: this runs
+    before every first frame, so it makes no per-item hashes (`version_of`
+    does, only when something changed or is being remembered). 15 ms for a
+    briefing at the format's limits, 0.1 ms for the bundled one.
+    """
+    hasher = hashlib.blake2b(digest_size=16)
+    update = hasher.update
+
+    def feed(*texts: str) -> None:
+        for text in texts:
+            update(text.encode("utf-8", "surrogatepass"))
+            update(b"\x00")
+
+    feed(briefing.title, briefing.summary.text)
+    for section in briefing.sections:
+        feed("s", section.id, section_text(briefing, section))
+    for entry in briefing.glossary:
+        feed("e", entry.id, entry_text(entry))
+    for event in briefing.timeline:
+        feed("t", str(event.date), event.event.text)
+    return hasher.hexdigest()
+
+
+# Classifying -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionChange:
+    """One section's fate. `old`/`new` are the texts when known (None past the bound)."""
+
+    id: str
+    title: str
+    status: Status
+    old: str | None = None
+    new: str | None = None
+
+    @property
+    def has_diff(self) -> bool:
+        return self.status == "changed" and self.old is not None and self.new is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Every section of old and new classified once, plus new glossary entries and events."""
+
+    sections: tuple[SectionChange, ...]
+    """Sections of the new briefing in its order, then removed ones in their old order."""
+    new_entries: frozenset[str]
+    new_events: frozenset[int]
+    """Indexes into the new briefing's timeline."""
+
+    def status(self, section_id: str) -> Status:
+        for change in self.sections:
+            if change.id == section_id and change.status != "removed":
+                return change.status
+        return "same"
+
+    @property
+    def marked(self) -> dict[str, Status]:
+        """Changed and new sections by id."""
+        return {c.id: c.status for c in self.sections if c.status in ("changed", "new")}
+
+    @property
+    def removed(self) -> tuple[SectionChange, ...]:
+        return tuple(c for c in self.sections if c.status == "removed")
+
+    @property
+    def any(self) -> bool:
+        return bool(self.marked or self.removed or self.new_entries or self.new_events)
+
+    def summary(self, *, removed: bool = True) -> str:
+        """One line: "2 sections changed, 1 new section, 1 section removed; 3 new ..."."""
+        counts = {s: sum(c.status == s for c in self.sections) for s in ("changed", "new")}
+        parts = []
+        if counts["changed"]:
+            parts.append(f"{_plural(counts['changed'], 'section')} changed")
+        if counts["new"]:
+            parts.append(f"{_plural(counts['new'], 'new section')}")
+        if self.removed and removed:
+            parts.append(f"{_plural(len(self.removed), 'section')} removed")
+        extra = []
+        if self.new_entries:
+            extra.append(_plural(len(self.new_entries), "new glossary entry", "entries"))
+        if self.new_events:
+            extra.append(_plural(len(self.new_events), "new timeline event"))
+        line = ", ".join(parts)
+        if extra:
+            line = "; ".join([line, ", ".join(extra)] if line else [", ".join(extra)])
+        return line or "no changes"
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    if count == 1:
+        return f"1 {word}"
+    if plural is not None:
+        return f"{count} {word.rsplit(' ', 1)[0]} {plural}" if " " in word else f"{count} {plural}"
+    return f"{count} {word}s"
+
+
+def compare(old: Version, new: Briefing, *, limit: int = DIFF_LIMIT) -> Changes:
+    """Classify every section of `old` and `new` exactly once."""
+    current = version_of(new, limit=limit)
+    return compare_versions(old, current, new)
+
+
+def compare_versions(old: Version, new: Version, briefing: Briefing | None = None) -> Changes:
+    """As `compare`, from two snapshots; `briefing` (the new one) indexes its events."""
+    before = {s.id: s for s in old.sections}
+    now_ids = {s.id for s in new.sections}
+    changes: list[SectionChange] = []
+    for section in new.sections:
+        was = before.get(section.id)
+        if was is None:
+            changes.append(SectionChange(section.id, section.title, "new", None, section.text))
+        elif was.hash == section.hash:
+            changes.append(SectionChange(section.id, section.title, "same"))
+        else:
+            changes.append(
+                SectionChange(section.id, section.title, "changed", was.text, section.text)
+            )
+    changes.extend(
+        SectionChange(s.id, s.title, "removed", s.text, None)
+        for s in old.sections
+        if s.id not in now_ids
+    )
+    new_entries = frozenset(e for e in new.entries if e not in old.entries)
+    new_events: frozenset[int] = frozenset()
+    if briefing is not None:
+        new_events = frozenset(
+            index
+            for index, event in enumerate(briefing.timeline)
+            if event_key(event) not in old.events
+        )
+    return Changes(tuple(changes), new_entries, new_events)
+
+
+# Word diff -------------------------------------------------------------
+
+_TOKEN = re.compile(r"\s+|\w+\s*|[^\w\s]+\s*")
+
+
+def tokens(text: str) -> list[str]:
+    """Words, and runs of punctuation, each with the whitespace after them (leading
+    whitespace alone): joined, they give the text back exactly. Punctuation is
+    its own token so "strikes" -> "strikes, said" marks only what was added."""
+    return _TOKEN.findall(text)
+
+
+def word_diff(old: str, new: str) -> Diff:
+    """Words kept, removed and added from `old` to `new`, merged into runs."""
+    import difflib
+
+    a, b = tokens(old), tokens(new)
+    # Compared without their trailing whitespace ("strikes" matches "strikes "),
+    # which is then kept exactly as a change of its own.
+    matcher = difflib.SequenceMatcher(None, _keys(a), _keys(b), autojunk=False)
+    pieces: list[tuple[Op, str]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for before, after in zip(a[i1:i2], b[j1:j2], strict=True):
+                if before == after:
+                    _append(pieces, "=", before)
+                    continue
+                core = before.rstrip()
+                _append(pieces, "=", core)
+                _append(pieces, "-", before[len(core) :])
+                _append(pieces, "+", after[len(core) :])
+            continue
+        if i2 > i1:
+            _append(pieces, "-", "".join(a[i1:i2]))
+        if j2 > j1:
+            _append(pieces, "+", "".join(b[j1:j2]))
+    return _cleanup(pieces)
+
+
+def _cleanup(pieces: list[tuple[Op, str]]) -> Diff:
+    """Fold a kept run of bare punctuation or spacing between two changes into them,
+    and each block of changes into one removal then one addition: difflib happily
+    matches a lone "." inside a rewritten sentence, which reads as noise."""
+    folded: list[tuple[Op, str]] = []
+    for index, (op, text) in enumerate(pieces):
+        between = (
+            0 < index < len(pieces) - 1 and pieces[index - 1][0] != "=" != pieces[index + 1][0]
+        )
+        if op == "=" and between and not any(char.isalnum() for char in text):
+            folded += [("-", text), ("+", text)]
+        else:
+            folded.append((op, text))
+    result: list[tuple[Op, str]] = []
+    removed: list[str] = []
+    added: list[str] = []
+    for op, text in [*folded, ("=", "")]:
+        if op == "-":
+            removed.append(text)
+        elif op == "+":
+            added.append(text)
+        else:
+            _append(result, "-", "".join(removed))
+            _append(result, "+", "".join(added))
+            removed, added = [], []
+            _append(result, "=", text)
+    return tuple(result)
+
+
+def _keys(tokens: list[str]) -> list[str]:
+    return [token.rstrip() or token for token in tokens]
+
+
+def _append(pieces: list[tuple[Op, str]], op: Op, text: str) -> None:
+    if not text:
+        return
+    if pieces and pieces[-1][0] == op:
+        pieces[-1] = (op, pieces[-1][1] + text)
+    else:
+        pieces.append((op, text))
+
+
+def apply_diff(old: str, diff: Iterable[tuple[Op, str]]) -> str:
+    """The new text, from the old one and a diff; ValueError if the diff is not of `old`."""
+    out: list[str] = []
+    at = 0
+    for op, text in diff:
+        if op == "+":
+            out.append(text)
+            continue
+        if old[at : at + len(text)] != text:
+            raise ValueError(f"diff does not match the old text at {at}")
+        at += len(text)
+        if op == "=":
+            out.append(text)
+    if at != len(old):
+        raise ValueError("diff does not cover the old text")
+    return "".join(out)
+
+
+def marked_pieces(diff: Sequence[tuple[Op, str]]) -> list[tuple[Op, str]]:
+    """Pieces for display: whitespace at the end of a changed run moves outside it,
+    so markers hug words (`[-old-] [+new+] rest`); a removed run's line breaks
+    give way to the added run after it, which brings its own."""
+    shown: list[tuple[Op, str]] = []
+    for index, (op, text) in enumerate(diff):
+        if op == "=" or text.isspace():  # a change of spacing alone is not worth a mark
+            if op != "-":
+                shown.append(("=", text))
+            continue
+        core = text.rstrip()
+        tail = text[len(core) :]
+        if core:
+            shown.append((op, core))
+        replaced = op == "-" and index + 1 < len(diff) and diff[index + 1][0] == "+"
+        if replaced:
+            shown.append(("=", " "))
+        elif tail:
+            shown.append(("=", tail))
+    return shown
+
+
+def marked_text(diff: Sequence[tuple[Op, str]]) -> str:
+    """The diff as plain text with `[+added+]` and `[-removed-]` markers (NO_COLOR-readable)."""
+    out = []
+    for op, text in marked_pieces(diff):
+        out.append(text if op == "=" else f"[{op}{text}{op}]")
+    return "".join(out)

@@ -1,0 +1,360 @@
+"""The Textual application: screens, global keys, commands, signals, state."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.driver import Driver
+from textual.screen import Screen
+
+from briefing.format.model import Briefing
+from briefing.store.library import Found, Library
+from briefing.store.preferences import load_preferences, save_preferences
+from briefing.store.state import ReadingState, load_state, save_state
+from briefing.tracking.changes import Changes, Version
+from briefing.tui.changetracker import NOTE_TITLE, ChangeTracker
+from briefing.tui.screens.readerscreen import ReaderScreen
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+
+def _briefing_commands() -> type[Provider]:
+    """The palette's briefing commands, imported when the palette first opens."""
+    from briefing.tui.palette import BriefingCommands
+
+    return BriefingCommands
+
+
+class BriefingApp(App[int]):
+    """A full-screen reader for one briefing at a time, with a library one key away."""
+
+    CSS_PATH = "briefing.tcss"
+    TITLE = "briefing"
+    COMMANDS = App.COMMANDS | {_briefing_commands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", show=False, tooltip="Save your place and quit"),
+        Binding("ctrl+c,ctrl+q", "quit", "Quit", show=False, priority=True,
+                tooltip="Save your place and quit, from anywhere (fields too)"),
+        Binding("question_mark", "help", "Help", show=False, tooltip="Show every key"),
+        Binding("ctrl+p", "command_palette", "Commands",
+                tooltip="Command palette: sections, entries, events, actions"),
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False,
+                tooltip="Suspend to the shell (fg comes back)"),
+        Binding("U", "update_feeds", "Update feeds", show=False,
+                tooltip="Update subscribed feeds in the background"),
+    ]  # fmt: skip
+
+    def __init__(
+        self,
+        briefing: Briefing,
+        *,
+        paths: Sequence[str] = (),
+        library: Library | None = None,
+        fresh: bool = False,
+        state_dir: Path | None = None,
+        config_dir: Path | None = None,
+        driver_class: type[Driver] | None = None,
+    ) -> None:
+        super().__init__(driver_class=driver_class)
+        self.briefing = briefing
+        self.paths = list(paths)
+        self.fresh = fresh
+        self.state_dir = state_dir
+        self.library = library
+        """Found at start-up by the command line; discovered on first use otherwise."""
+        self._warnings: list[str] = []
+        self.tracker = ChangeTracker(self, state_dir, fresh=fresh)
+        """Marks what changed since last read, remembers what was read, reloads live."""
+        self._notes: list[str] = []
+        self.animation_level = "none"
+        self.config_dir = config_dir
+        self.preferences, warnings = load_preferences(config_dir)
+        self._warnings += warnings
+
+    async def on_event(self, event: events.Event) -> None:
+        # Each key from the terminal is handled as it arrives, so keys that
+        # came in one read act as if typed slowly (see widgets/focusfix.py).
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            from briefing.tui.widgets.focusfix import dispatch_key_now
+
+            if await dispatch_key_now(self, event):
+                return
+        await super().on_event(event)
+
+    def get_default_screen(self) -> Screen[Any]:
+        # The reader is the first screen itself: pushing it over an empty
+        # default screen would lay out and draw twice before the first frame.
+        return self._reader(self.briefing)
+
+    def on_mount(self) -> None:
+        self._apply_theme()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.app_resume_signal.subscribe(self, self._resumed)
+        for warning in self._warnings:
+            self.notify(warning, title="Reading state", severity="warning", markup=False)
+        for note in self._notes:
+            self.notify(note, title=NOTE_TITLE, markup=False, timeout=8)
+        self.call_after_refresh(self._after_first_frame)
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, self._on_signal)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
+    # Preferences -------------------------------------------------------
+
+    def offered_themes(self) -> list[str]:
+        """Themes whose text stays readable at this terminal's colour depth."""
+        from briefing.tui.themes import readable
+
+        depth = self.console.color_system
+        return [name for name, theme in self.available_themes.items() if readable(theme, depth)]
+
+    def _apply_theme(self) -> None:
+        offered = self.offered_themes()
+        wanted = self.preferences.theme
+        if wanted is not None and wanted not in offered:
+            self._warnings.append(f"theme {wanted!r} is not available here; using another")
+            wanted = None
+        if wanted is None and self.theme not in offered:
+            wanted = next((n for n in ("textual-dark", "ansi-dark") if n in offered), None)
+        if wanted is not None and wanted != self.theme:
+            self.theme = wanted
+
+    def _theme_changed(self, _theme: object) -> None:
+        if self.preferences.theme != self.theme:
+            self.preferences.theme = self.theme
+            self._save_preferences()
+
+    def on_reader_screen_sidebar_chosen(self, message: ReaderScreen.SidebarChosen) -> None:
+        self.preferences.sidebar = message.shown
+        self._save_preferences()
+
+    def _save_preferences(self) -> None:
+        try:
+            save_preferences(self.preferences, self.config_dir)
+        except OSError as error:
+            self.log.warning(f"could not save preferences: {error}")
+
+    def _resumed(self, _app: object) -> None:
+        """Back from Ctrl+Z: the shell drew over the screen, so draw all of it again."""
+        for widget in self.screen.walk_children(with_self=True):
+            widget.refresh()
+
+    def _on_signal(self) -> None:
+        self.save_reading_state()
+        self.exit(0)
+
+    def _reader(self, briefing: Briefing, *, from_library: bool = False) -> ReaderScreen:
+        state = ReadingState()
+        if not self.fresh:
+            state, warning = load_state(briefing.id, self.state_dir)
+            if warning and self.is_running:
+                self.notify(warning, title="Reading state", severity="warning", markup=False)
+            elif warning:
+                self._warnings.append(warning)
+        screen = ReaderScreen(
+            briefing, state, from_library=from_library, sidebar=self.preferences.sidebar
+        )
+        for note in self.tracker.prepare(screen, state):
+            if self.is_running:
+                self.notify(note, title=NOTE_TITLE, markup=False, timeout=8)
+            else:
+                self._notes.append(note)
+        return screen
+
+    def replace_reader(
+        self, old: ReaderScreen, briefing: Briefing, changes: Changes, version: Version
+    ) -> None:
+        """Show a reloaded briefing in place of `old`, keeping the reading position."""
+        from briefing.store.versions import open_with_changes
+
+        state = old.current_state()
+        state.open_sections = open_with_changes(briefing, state.open_sections, changes)
+        new = ReaderScreen(
+            briefing, state, from_library=old.from_library, sidebar=self.preferences.sidebar
+        )
+        new.version, new.seen, new.changes = version, old.seen, changes
+        if self.briefing is old.briefing:
+            self.briefing = briefing
+        if len(self.screen_stack) > 1:
+            self.switch_screen(new)
+        else:
+            self.push_screen(new)
+
+    def _after_first_frame(self) -> None:
+        """Start watching the file, and move what start-up made out of the collector's way.
+
+        Everything alive now (Textual, the briefing, the layout) lives as long as
+        the reader: `gc.freeze` keeps full collections from scanning it again.
+        Without it, the few objects a live-reload poll allocates eventually set
+        off a full collection of the whole heap, ~0.1 s of CPU on an idle reader.
+        """
+        import gc
+
+        gc.freeze()
+        self.tracker.start()
+
+    @property
+    def reader(self) -> ReaderScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ReaderScreen):
+                return screen
+        return None
+
+    def save_reading_state(self) -> None:
+        reader = self.reader
+        if reader is None or self.fresh and not reader.is_mounted:
+            return
+        try:
+            state = reader.current_state()
+            state.seen = self.tracker.remember(reader)
+            save_state(reader.briefing.id, state, self.state_dir)
+        except OSError as error:
+            self.log.warning(f"could not save reading state: {error}")
+
+    async def action_quit(self) -> None:
+        self.save_reading_state()
+        self.exit(0)
+
+    def action_help(self) -> None:
+        from briefing.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_library(self) -> None:
+        from briefing.store.library import discover
+        from briefing.tui.screens.libraryscreen import LibraryScreen
+
+        if isinstance(self.screen, LibraryScreen):
+            return
+        if self.library is None:
+            self.library = discover(self.paths)
+        # The list marks how far each briefing is read: the one open too, as it is now.
+        self.save_reading_state()
+        self.push_screen(LibraryScreen(self.library, self.state_dir), self._library_closed)
+
+    def _library_closed(self, briefing_id: str | None) -> None:
+        if briefing_id is None or self.library is None:
+            return
+        found = self.library.by_id(briefing_id)
+        reader = self.reader
+        if found is None or reader is not None and reader.briefing.id == briefing_id:
+            return
+        self.save_reading_state()
+        self.call_after_refresh(self._open_reader, found.briefing)
+
+    def _open_reader(self, briefing: Briefing) -> None:
+        """Show another briefing once the library screen is off the stack.
+
+        The first reader is the app's default screen and stays at the bottom;
+        later ones replace each other above it.
+        """
+        new_reader = self._reader(briefing, from_library=True)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(new_reader)
+        else:
+            self.push_screen(new_reader)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            # Screenshots write files wherever the app runs (a server, over SSH);
+            # the theme list is ours, marking the current one.
+            if "screenshot" not in command.title.lower() and command.title != "Theme":
+                yield command
+        for name in self.offered_themes():
+            current = " \u2713 current" if name == self.theme else ""
+            yield SystemCommand(f"Theme: {name}{current}", "Use this theme (remembered)",
+                                partial(setattr, self, "theme", name))  # fmt: skip
+        if isinstance(screen, ReaderScreen):
+            yield SystemCommand(
+                "Expand all sections", "Open every section", screen.action_expand_all
+            )
+            yield SystemCommand("Collapse all sections", "Close every section",
+                                screen.action_collapse_all)  # fmt: skip
+            yield SystemCommand("Toggle sidebar", "Show or hide the glossary and timeline",
+                                screen.action_toggle_sidebar)  # fmt: skip
+            yield SystemCommand("Timeline", "Show the timeline", screen.action_timeline)
+        yield SystemCommand("Library", "Every briefing found, newest first", self.action_library)
+        yield SystemCommand("Update feeds", "Download what is new in subscribed feeds (U)",
+                            self.action_update_feeds)  # fmt: skip
+        yield SystemCommand("Help", "Every key, what it does", self.action_help)
+
+    def action_update_feeds(self) -> None:
+        """Update in a thread (its own event loop and HTTP client): keys stay instant."""
+        self.notify("Updating feeds\u2026", title="Feeds", timeout=2, markup=False)
+        self.run_worker(
+            self._update_feeds, thread=True, exclusive=True, group="feeds", exit_on_error=False
+        )
+
+    def _update_feeds(self) -> None:
+        from briefing.feeds.background import update_subscriptions
+
+        try:
+            summary = update_subscriptions()
+        except OSError as error:  # a full disk, an unwritable folder: say so, keep reading
+            message = f"Feeds were not updated: {error.strerror or error}"
+            self.call_from_thread(self._feeds_updated, message, True, False)
+            return
+        self.call_from_thread(self._feeds_updated, summary.message, summary.failed, summary.arrived)
+
+    def _feeds_updated(self, message: str, failed: bool, arrived: bool) -> None:
+        if arrived:
+            self.library = None  # read again, feed folders included, when the library opens
+        self.notify(
+            message, title="Feeds", severity="warning" if failed else "information", markup=False
+        )
+
+
+def run_reader(found: Found, library: Library, *, fresh: bool = False) -> int:
+    """Run the reader until the user quits; the process exit status."""
+    from briefing.tui.driver import ReaderDriver
+    from briefing.tui.terminal import drawing_on_the_terminal
+
+    with _folders_for_this_run() as (state_dir, config_dir):
+        app = BriefingApp(
+            found.briefing,
+            library=library,
+            fresh=fresh,
+            driver_class=ReaderDriver,
+            state_dir=state_dir,
+            config_dir=config_dir,
+        )
+        with drawing_on_the_terminal():
+            result = app.run()
+    return result if isinstance(result, int) else app.return_code or 0
+
+
+@contextmanager
+def _folders_for_this_run() -> Iterator[tuple[Path | None, Path | None]]:
+    """The user's state and config folders (None: the platform's), or throwaway ones.
+
+    With no home directory to hold them (HOME unset and no passwd entry, as for
+    some service accounts) platformdirs raises; the reader then works in a
+    temporary folder removed at exit, and says once that nothing is kept.
+    """
+    from briefing.store.preferences import config_dir
+    from briefing.store.state import state_dir
+
+    try:
+        state_dir(), config_dir()
+    except (RuntimeError, KeyError, OSError):
+        print("briefing: no home directory: your place will not be kept", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="briefing-") as scratch:
+            yield Path(scratch) / "state", Path(scratch) / "config"
+        return
+    yield None, None

@@ -1,0 +1,183 @@
+"""The app's side of change tracking: marks on opening, memory on leaving, live reload.
+
+Kept out of app.py so the app needs only a few hooks: `prepare` when a reader
+screen is made, `remember` when the reading state is saved, `start` after the
+first frame. Loading a changed file and comparing it run in a thread, so the
+event loop never waits for the loader (0.5 s for a briefing at the limits).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing.format.loader import BriefingError, Loaded, display_path, load_path
+from briefing.format.model import Briefing
+from briefing.store.state import ReadingState
+from briefing.store.versions import (
+    changes_since_read,
+    open_with_changes,
+    remember,
+    removed_line,
+    version_path,
+)
+from briefing.tracking.changes import Changes, Version, briefing_hash, compare_versions, version_of
+from briefing.tracking.filewatch import POLL_SECONDS, SETTLE_SECONDS, FileWatch, watching_enabled
+
+if TYPE_CHECKING:
+    from briefing.tui.app import BriefingApp
+    from briefing.tui.screens.readerscreen import ReaderScreen
+
+NOTE_TITLE = "Since you last read"
+NOT_RELOADED = "Not reloaded: still showing the last good version"
+
+
+class ChangeTracker:
+    """Owned by the app: one per session."""
+
+    def __init__(self, app: BriefingApp, state_dir: Path | None, *, fresh: bool = False) -> None:
+        self.app = app
+        self.state_dir = state_dir
+        self.fresh = fresh
+        self._watch: FileWatch | None = None
+        self.told: list[str] = []
+        """Every note given on opening (a warning, what changed), in order."""
+        self._reloading = False
+
+    # Opening and leaving -------------------------------------------------
+
+    def prepare(self, screen: ReaderScreen, state: ReadingState) -> list[str]:
+        """Attach what changed since last read to a new reader screen; lines to tell the user."""
+        briefing = screen.briefing
+        if briefing.path is not None:
+            # Watch from the moment it was loaded: a save during start-up still counts.
+            self._watch = FileWatch(briefing.path)
+        seen = None if self.fresh else state.seen
+        version, changes, warning = changes_since_read(briefing, seen, self.state_dir)
+        screen.version = version
+        screen.seen = state.seen
+        notes = [warning] if warning else []
+        if changes is not None and changes.any:
+            screen.changes = changes
+            state.open_sections = open_with_changes(briefing, state.open_sections, changes)
+            notes.append(describe(changes))
+        self.told.extend(notes)
+        return notes
+
+    def remember(self, reader: ReaderScreen) -> str | None:
+        """Keep what the reader shows as the version last read; the hash for the state file."""
+        try:
+            if reader.version is None:
+                # Opened unchanged (or never read): one fast hash says if there is work.
+                briefing = reader.briefing
+                if (
+                    reader.seen == briefing_hash(briefing)
+                    and version_path(briefing.id, self.state_dir).exists()
+                ):
+                    return reader.seen
+                reader.version = version_of(briefing)
+            reader.seen = remember(reader.version, reader.seen, self.state_dir)
+        except (OSError, ValueError) as error:
+            self.app.log.warning(f"could not remember the version read: {error}")
+        return reader.seen
+
+    # Live reload -----------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin polling the open briefing's file (after the first frame).
+
+        A session of `briefing serve` does not poll: the server watches the
+        library once for everyone and sends SIGUSR1 when it changed; the
+        reader then looks at its file, as one poll would.
+        """
+        loop = asyncio.get_running_loop()
+        if watching_enabled():
+            loop.call_later(POLL_SECONDS, self._tick)
+        elif os.environ.get("BRIEFING_SERVED") == "1":
+            # `prepare` took the file's signature when the briefing was shown: a
+            # nudge compares against that, so a change made before now still counts.
+            loop.add_signal_handler(signal.SIGUSR1, self._nudged)
+
+    def _nudged(self) -> None:
+        """Look at the file until it holds still (as the poll does), then stop."""
+        if self.app.is_running and self._poll():
+            asyncio.get_running_loop().call_later(SETTLE_SECONDS, self._nudged)
+
+    def _tick(self) -> None:
+        if not self.app.is_running:
+            return
+        delay = POLL_SECONDS
+        try:
+            if self._poll():
+                delay = SETTLE_SECONDS
+        finally:
+            asyncio.get_running_loop().call_later(delay, self._tick)
+
+    def _poll(self) -> bool:
+        """Check the open file once; True when it should be checked again soon."""
+        reader = self.app.reader
+        if reader is None or self._reloading or self.app.screen is not reader:
+            return False
+        path = reader.briefing.path
+        if path is None:
+            return False
+        if self._watch is None or self._watch.path != path:
+            self._watch = FileWatch(path)
+            return False
+        if self._watch.poll():
+            self._reloading = True
+            self.app.run_worker(self._reload(reader, path), exclusive=True, group="reload")
+        return self._watch.moving
+
+    async def _reload(self, reader: ReaderScreen, path: Path) -> None:
+        try:
+            result = await asyncio.to_thread(_load_and_compare, reader, path)
+        finally:
+            self._reloading = False
+        if isinstance(result, str):
+            self.app.notify(result, title=NOT_RELOADED, severity="error", markup=False)
+            return
+        if result is None or self.app.reader is not reader:
+            return  # nothing but the bytes changed, or the reader moved on
+        briefing, changes, version = result
+        self.app.replace_reader(reader, briefing, changes, version)
+        shown = display_path(path)
+        self.app.notify(
+            f"{shown}: {changes.summary()}", title="Reloaded", severity="information", markup=False
+        )
+
+
+def _load_and_compare(
+    reader: ReaderScreen, path: Path
+) -> tuple[Briefing, Changes, Version] | str | None:
+    """In a thread: the new briefing and what changed, a one-line reason, or None (same)."""
+    try:
+        loaded: Loaded = load_path(path)
+    except BriefingError as error:
+        first = error.diagnostics[0] if error.diagnostics else None
+        reason = str(first) if first is not None else f"{display_path(path)}: could not be read"
+        more = len(error.diagnostics) - 1
+        suffix = f" (+{more} more)" if more > 0 else ""
+        return f"{reason.splitlines()[0]}{suffix}"
+    except OSError as error:
+        return f"{display_path(path)}: {error.strerror}"
+    briefing = loaded.briefing
+    old = reader.version
+    if old is None or old.briefing_id != briefing.id:
+        old = version_of(reader.briefing)
+    if old.hash == briefing_hash(briefing):
+        return None
+    version = version_of(briefing)
+    return briefing, compare_versions(old, version, briefing), version
+
+
+def describe(changes: Changes) -> str:
+    """The one notification on opening a changed briefing."""
+    line = changes.summary(removed=False)
+    removed = removed_line(changes)
+    if removed:
+        line = f"{line}. {removed}" if line != "no changes" else removed
+    return line

@@ -1,0 +1,198 @@
+"""A Linux driver that survives what SSH clients, odd terminals and signals send.
+
+Fixes over Textual 8.2.8's LinuxDriver, each covered by a test that fails
+if the workaround stops working:
+
+- Window size is capped, from every source: the pty (`stty rows 15000`), the
+  first size Textual takes from its console before any Resize (the driver
+  starts with a capped `_size`), Resize events, and LINES/COLUMNS (capped by
+  terminal.configure). A claimed 15000x15000 window drove Textual to several
+  GB for ~45 s, deaf to q, SIGHUP and SIGTERM meanwhile.
+- Input is decoded forgivingly. Invalid UTF-8 typed by the user (a Latin-1
+  terminal, a hostile client) becomes U+FFFD instead of killing the input
+  thread (Textualize/textual#6456), and an escape sequence with thousands
+  of parameter bytes is cut short: Textual's parser takes quadratic time on
+  one and drops every key after it. The driver builds its decoder from the
+  module's `getincrementaldecoder`, so that name is the only hook there is;
+  nothing else is patched.
+- Signals restore the terminal. From the moment the driver takes the
+  terminal until the app installs its own handlers (which save the reading
+  position), SIGTERM and SIGHUP put the terminal back and exit; SIGQUIT
+  always does (Textual leaves it to the default, which kept the alternate
+  screen and mouse reporting on).
+- A closed terminal ends the reader at once: Textual's shutdown unmounted
+  every widget first, 1.5-2 s with a card open.
+- Ctrl+Z suspends only where a shell with job control can resume the reader
+  (`terminal.job_control`); elsewhere the reader says so and carries on,
+  where it used to stop for good.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import functools
+import os
+import signal
+import termios
+from types import FrameType
+from typing import Any
+
+import textual.drivers.linux_driver as linux_driver
+from textual import events
+from textual.drivers.linux_driver import LinuxDriver
+from textual.geometry import Size
+from textual.message import Message
+
+from briefing.tui.terminal import MAX_COLUMNS, MAX_LINES, hung_up, job_control
+
+MAX_SEQUENCE = 64
+"""Parameter bytes kept in one control sequence from the terminal."""
+
+
+class InputFilter:
+    """UTF-8 decoding that never fails, and bounded control sequences.
+
+    Nothing is held back (the parser's Escape timeout must keep working):
+    characters pass straight through, except the parameter bytes of a CSI
+    sequence past MAX_SEQUENCE, which are dropped until its final byte.
+    """
+
+    def __init__(self, encoding: str = "utf-8") -> None:
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._state = 0  # 0 text, 1 after ESC, 2 inside CSI
+        self._length = 0
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        text = self._decoder.decode(data, final)
+        if "\x1b" not in text and self._state == 0:
+            return text
+        kept: list[str] = []
+        for char in text:
+            state = self._state
+            if state == 0:
+                if char == "\x1b":
+                    self._state = 1
+            elif state == 1:
+                self._state = 2 if char == "[" else (1 if char == "\x1b" else 0)
+                self._length = 0
+            elif "\x20" <= char <= "\x3f":
+                self._length += 1
+                if self._length > MAX_SEQUENCE:
+                    continue
+            else:
+                self._state = 1 if char == "\x1b" else 0
+            kept.append(char)
+        return "".join(kept)
+
+
+def _lenient_decoder(encoding: str) -> Any:
+    return functools.partial(_lenient_instance, encoding)
+
+
+def _lenient_instance(encoding: str, *args: Any, **kwargs: Any) -> Any:
+    return InputFilter(encoding)
+
+
+linux_driver.getincrementaldecoder = _lenient_decoder  # type: ignore[attr-defined]
+
+
+def clamp(size: Size) -> Size:
+    return Size(max(1, min(size.width, MAX_COLUMNS)), max(1, min(size.height, MAX_LINES)))
+
+
+RESTORE = (
+    b"\x18"  # CAN: ends any escape sequence a frame left half-written
+    b"\x1b[?2004l"  # bracketed paste off
+    b"\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"  # mouse reporting off
+    b"\x1b[?1004l"  # focus reporting off
+    b"\x1b[<u"  # kitty keyboard protocol off
+    b"\x1b[?7h"  # line wrap back on
+    b"\x1b[?1049l"  # leave the alternate screen
+    b"\x1b[?25h"  # show the cursor
+)
+"""What the terminal needs to be usable again, written in one go."""
+
+SIGNALS_BEFORE_MOUNT = (signal.SIGTERM, signal.SIGHUP)
+"""Handled here until the app installs its own (which also save the reading state)."""
+
+
+class ReaderDriver(LinuxDriver):
+    """LinuxDriver with a capped window size, a forgiving input decoder, and signal care."""
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        debug: bool = False,
+        mouse: bool = True,
+        size: tuple[int, int] | None = None,
+    ) -> None:
+        super().__init__(app, debug=debug, mouse=mouse, size=size)
+        # Without this, Textual's first layout uses its console's size, which
+        # reads LINES/COLUMNS and the pty uncapped, before any Resize arrives.
+        first = clamp(Size(*(size or self._get_terminal_size())))
+        self._size = (first.width, first.height)
+
+    def start_application_mode(self) -> None:
+        for signum in (*SIGNALS_BEFORE_MOUNT, signal.SIGQUIT):
+            signal.signal(signum, self._restore_and_exit)
+        super().start_application_mode()  # type: ignore[no-untyped-call]
+
+    def _restore_and_exit(self, signum: int, _frame: FrameType | None) -> None:
+        """Put the terminal back and leave at once, as 128 + the signal number.
+
+        Runs in the main thread between two bytecodes; nothing here waits on
+        Textual's threads, which would be stuck behind whatever start-up was
+        doing.
+        """
+        fd = self._file.fileno() if self._file is not None else 2
+        with contextlib.suppress(termios.error, OSError):
+            if self.attrs_before is not None:
+                termios.tcsetattr(self.fileno, termios.TCSANOW, self.attrs_before)
+        with contextlib.suppress(OSError):
+            os.write(fd, RESTORE)
+        os._exit(128 + signum)
+
+    def disable_input(self) -> None:
+        """The first step of Textual's shutdown; on a terminal that is gone, the last.
+
+        When the window or SSH link closed, the app has already saved the
+        reading position (its SIGHUP handler does that before it asks to
+        exit), and nothing can be drawn or restored any more. Textual would
+        still unmount every widget one by one (1.5-2 s with a card open), so
+        the process ends here instead, with the app's exit status.
+        """
+        if hung_up(self._file.fileno() if self._file is not None else 2):
+            os._exit(self._app.return_code or 0)
+        super().disable_input()
+
+    @property
+    def can_suspend(self) -> bool:
+        """Only with job control; otherwise say why Ctrl+Z does nothing.
+
+        Textual asks this only when the app is about to suspend, so the
+        notice appears exactly when the user pressed the key.
+        """
+        if job_control(self.fileno):
+            return True
+        self._app.notify(
+            "Suspend (Ctrl+Z) is not available here: this session has no job control "
+            "to resume the reader. Press q to quit.",
+            title="Suspend",
+            severity="warning",
+            markup=False,
+        )
+        return False
+
+    def _get_terminal_size(self) -> tuple[int, int]:
+        width, height = super()._get_terminal_size()
+        size = clamp(Size(width, height))
+        return size.width, size.height
+
+    def process_message(self, message: Message) -> None:
+        if isinstance(message, events.Resize):
+            size = clamp(message.size)
+            if size != message.size:
+                message = events.Resize(size, clamp(message.virtual_size))
+        super().process_message(message)

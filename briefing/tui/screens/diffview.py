@@ -1,0 +1,123 @@
+"""The change view: one section's words added and removed since you last read it.
+
+Opened with `D` on a changed (or new) section and closed with `D` or Esc.
+The word diff runs in a thread: two sections near the 20,000-character bound
+take a noticeable moment, and the reader must keep answering keys meanwhile.
+Content is untrusted: it reaches the screen only as `Content` pieces, never
+as markup, and the `[+…+]`/`[-…-]` markers keep the view readable without
+colour (NO_COLOR, a monochrome terminal, a screen reader).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from briefing.tracking.changes import Op, SectionChange, marked_pieces, word_diff
+
+if TYPE_CHECKING:
+    from briefing.tui.screens.readerscreen import ReaderScreen
+
+ADDED = "bold underline $text-success"
+REMOVED = "strike $text-error"
+
+
+def diff_content(change: SectionChange) -> Content:
+    """The marked diff of a section as Content (plain pieces, markers, styles)."""
+    pieces: list[tuple[Op, str]]
+    if change.status == "new" and change.new is not None:
+        pieces = [("+", change.new)]
+    elif change.old is not None and change.new is not None:
+        pieces = marked_pieces(word_diff(change.old, change.new))
+    else:
+        pieces = []
+    parts: list[tuple[str, str] | str] = []
+    for op, text in pieces:
+        if op == "=":
+            parts.append(text)
+        else:
+            parts.append((f"[{op}{text}{op}]", ADDED if op == "+" else REMOVED))
+    return Content.assemble(*parts)
+
+
+class DiffScreen(ModalScreen[None]):
+    """A section's change, over the reader."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,D", "dismiss", "Close", tooltip="Back to the article"),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+    ]
+    DEFAULT_CSS = """
+    DiffScreen { align: center middle; }
+    #diff-box {
+        width: 90%; max-width: 104; height: 80%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    #diff-title { text-style: bold; height: auto; }
+    #diff-hint { color: $text-muted; height: 1; }
+    #diff-scroll { height: 1fr; }
+    """
+
+    def __init__(self, number: int, change: SectionChange) -> None:
+        super().__init__()
+        self.number = number
+        self.change = change
+
+    def compose(self) -> ComposeResult:
+        status = "new since you last read" if self.change.status == "new" else "changed"
+        title = Content.assemble(f"{self.number}. ", self.change.title, (f"  [{status}]", "dim"))
+        with Vertical(id="diff-box"):
+            yield Static(title, id="diff-title")
+            yield Static(
+                Content.styled("[+added+]  [-removed-]   D or Esc closes", "dim"), id="diff-hint"
+            )
+            with VerticalScroll(id="diff-scroll"):
+                yield Static(Content.styled("Comparing\u2026", "dim"), id="diff-body")
+
+    def on_mount(self) -> None:
+        self.run_worker(self._compute, thread=True, exclusive=True)
+
+    def _compute(self) -> None:
+        content = diff_content(self.change)
+        self.app.call_from_thread(self._show, content)
+
+    def _show(self, content: Content) -> None:
+        self.query_one("#diff-body", Static).update(content)
+
+    def action_scroll(self, step: int) -> None:
+        scroll = self.query_one(VerticalScroll)
+        scroll.scroll_to(y=scroll.scroll_offset.y + step, animate=False)
+
+
+def open_diff(screen: ReaderScreen) -> None:
+    """Show the change of the section under the cursor (or at the top of the view)."""
+    article = screen.article
+    cursor = article.cursor
+    if cursor is not None and cursor.heading is not None:
+        index = cursor.heading
+    else:
+        index = max(0, article.layout_rows.section_at(int(article.scroll_offset.y) + 1))
+    if not screen.briefing.sections:
+        return
+    section = screen.briefing.sections[index]
+    changes = screen.changes
+    change = None
+    if changes is not None:
+        change = next(
+            (c for c in changes.sections if c.id == section.id and c.status != "removed"), None
+        )
+    if change is None or change.status == "same":
+        message = f"Section {index + 1} has not changed since you last read it."
+        screen.notify(message, timeout=3, markup=False)
+    elif change.status == "changed" and not change.has_diff:
+        message = f"Section {index + 1} changed, but it is too long to compare word by word."
+        screen.notify(message, timeout=4, markup=False)
+    else:
+        screen.app.push_screen(DiffScreen(index + 1, change))

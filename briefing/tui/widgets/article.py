@@ -1,0 +1,384 @@
+"""The article pane: every section of the briefing, drawn line by line.
+
+One widget draws the whole article (Textual's line API), so a briefing of
+1,000 sections costs no more widgets than one of four, and only rows on
+screen are styled. Two things are kept here, and never a screen row:
+
+- the reading position, an `Anchor` in the content (`reading_anchor`; see
+  `briefing.render.position`; `Widget.anchor` is something else):
+  every re-wrap (resize, sidebar, a section toggled above) scrolls so its row
+  is the top row again, and every scroll by the user moves it;
+- the cursor, one `Target` (a heading, a mention, a quote's speaker) that
+  Enter acts on. It is always on screen: a scroll that would push it off
+  moves it to the first target on screen (scrolling down), the last
+  (scrolling up), or to none, where Enter does nothing.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+
+from briefing.format.model import Briefing
+from briefing.render.layout import Layout
+from briefing.render.position import Anchor, anchor_at_row, anchor_row
+from briefing.tui.widgets.articlelines import ArticleDrawing
+from briefing.tui.widgets.changemarks import changes_of, mark_headings
+from briefing.tui.widgets.focusfix import KeepFocusOnStaleHide, RepaintFocusLines
+from briefing.tui.widgets.targets import Spot, Target, targets_on_rows
+
+
+class ArticleView(
+    ArticleDrawing, KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=True
+):
+    """The briefing's text, with collapsible sections and marked mentions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down,ctrl+e", "line(1)", "Down", show=False, tooltip="Scroll down one line"),
+        Binding("k,up,ctrl+y", "line(-1)", "Up", show=False, tooltip="Scroll up one line"),
+        Binding("J", "line(1)", "Down", show=False, tooltip="Scroll down one line (as in less)"),
+        Binding("K", "line(-1)", "Up", show=False, tooltip="Scroll up one line (as in less)"),
+        Binding("g,home", "edge(0)", "Top", show=False, tooltip="Go to the top"),
+        Binding("G,end", "edge(1)", "Bottom", show=False, tooltip="Go to the bottom"),
+        Binding("space", "page_or_toggle", "Page", show=False,
+                tooltip="Next page (toggles the section when the cursor is on its title)"),
+        Binding("f,pagedown,ctrl+f", "page(1)", "Page down", show=False, tooltip="Next page"),
+        Binding("b,pageup,ctrl+b", "page(-1)", "Page up", show=False, tooltip="Previous page"),
+        Binding("d,ctrl+d", "half_page(1)", "Half page down", show=False,
+                tooltip="Scroll down half a page"),
+        Binding("u,ctrl+u", "half_page(-1)", "Half page up", show=False,
+                tooltip="Scroll up half a page"),
+        Binding("enter", "activate", "Open", show=False,
+                tooltip="Toggle the section, or open the card of the name, under the cursor"),
+    ]  # fmt: skip
+
+    # The text area's size must change only with the widget's (a Resize, which
+    # re-wraps): a scrollbar coming or going without one left `_laid_out_for`
+    # stale, and the reading anchor then stopped following the view.
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+    }
+    """
+
+    COMPONENT_CLASSES = {
+        "article--title",
+        "article--meta",
+        "article--summary",
+        "article--heading",
+        "article--lede",
+        "article--text",
+        "article--quote",
+        "article--speaker",
+        "article--speaker-link",
+        "article--label",
+        "article--credit",
+        "article--note",
+        "article--point",
+        "article--mention",
+        "article--mention-selected",
+        "article--match",
+        "article--cursor",
+        "article--changed",
+    }
+
+    selected_entry: reactive[str | None] = reactive(None)
+    """Mentions of this glossary entry stand out, and `m` steps through them."""
+
+    class MentionChosen(Message):
+        """The user opened a mention (Enter or click): show that entry's card."""
+
+        def __init__(self, entry_id: str) -> None:
+            super().__init__()
+            self.entry_id = entry_id
+
+    class SectionInView(Message):
+        """The section at the top of the view changed (None: above the first)."""
+
+        def __init__(self, section: int | None) -> None:
+            super().__init__()
+            self.section = section
+
+    class SectionToggled(Message):
+        """A section opened or closed (None: every section at once)."""
+
+        def __init__(self, section: int | None, is_open: bool) -> None:
+            super().__init__()
+            self.section = section
+            self.is_open = is_open
+
+    def __init__(
+        self, briefing: Briefing, open_sections: set[int] | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.briefing = briefing
+        self.layout_rows = Layout(briefing)
+        if open_sections is None:
+            open_sections = {i for i, s in enumerate(briefing.sections) if not s.collapsed}
+        self.open_sections = open_sections
+        self.reading_anchor = Anchor()
+        """The reading position: its row is the top row (see `briefing.render.position`)."""
+        self.cursor: Target | None = None
+        self.init_drawing()
+        self._section_in_view: int | None = None
+        self._section_reported = False
+        self._laid_out_for = Size(0, 0)
+        self._placing = False
+
+    # Layout ------------------------------------------------------------
+
+    @property
+    def page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def relayout(self) -> None:
+        """Wrap again, then put the anchored character back on the top row."""
+        rows = self.layout_rows.build(self.text_width, self.open_sections)
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
+        self._laid_out_for = self.scrollable_content_region.size
+        self._place_anchor()
+        self._report_section()
+        self.refresh()
+
+    def _place_anchor(self) -> None:
+        self._placing = True
+        try:
+            row = anchor_row(self.layout_rows, self.reading_anchor)
+            self.scroll_to(y=row, animate=False, immediate=True)
+        finally:
+            self._placing = False
+        self._keep_cursor_visible(1)
+
+    def set_anchor(self, anchor: Anchor) -> None:
+        """Read from here (a restored or remembered position)."""
+        self.reading_anchor = anchor
+        self._place_anchor()
+        self._report_section()  # the top bar names the section reopened in
+
+    def anchored_top(self) -> int:
+        """Where the top row should be for the anchor (clamped to the scroll range)."""
+        return min(anchor_row(self.layout_rows, self.reading_anchor), int(self.max_scroll_y))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.relayout()
+
+    def on_mount(self) -> None:
+        mark_headings(self, changes_of(self))
+        self.relayout()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._placing or self.scrollable_content_region.size != self._laid_out_for:
+            return  # our own re-anchoring, or Textual clamping before a re-wrap
+        self.reading_anchor = anchor_at_row(self.layout_rows, int(new_value))
+        self._keep_cursor_visible(1 if new_value >= old_value else -1)
+        self._report_section()
+
+    def section_in_view(self) -> int | None:
+        """The section of the top text row (None: the title and summary above the first)."""
+        section = self.layout_rows.section_at(self.top + 1)
+        return None if section < 0 else section
+
+    def _report_section(self) -> None:
+        section = self.section_in_view()
+        if section != self._section_in_view or not self._section_reported:
+            self._section_in_view, self._section_reported = section, True
+            self.post_message(self.SectionInView(section))
+
+    def watch_selected_entry(self) -> None:
+        self.refresh()
+
+    # The cursor --------------------------------------------------------
+
+    def cursor_row(self) -> int | None:
+        if self.cursor is None:
+            return None
+        return self.layout_rows.row_of(self.cursor.unit, self.cursor.start)
+
+    def focus_lines(self) -> tuple[int, int]:
+        """The cursor's rows show focus (a heading or a name may wrap); with no
+        cursor, the top row, where the terminal's cursor goes."""
+        cursor = self.cursor
+        first = self.cursor_row()
+        if cursor is None or first is None:
+            return self.top, 1
+        if cursor.heading is not None:
+            end = len(self.layout_rows.units[cursor.unit].text)
+        else:
+            end = cursor.end
+        last = self.layout_rows.row_of(cursor.unit, max(cursor.start, end - 1))
+        return first, (first if last is None else max(first, last)) - first + 1
+
+    def set_cursor(self, target: Target | None) -> None:
+        self.cursor = target
+        self.refresh()
+
+    def _keep_cursor_visible(self, direction: int) -> None:
+        row = self.cursor_row()
+        top, height = self.top, self.page_height
+        if self.cursor is None or row is not None and top <= row < top + height:
+            return
+        found = targets_on_rows(self.layout_rows, top, top + height)
+        self.cursor = (found[0] if direction > 0 else found[-1]) if found else None
+        self.refresh()
+
+    def spot(self) -> Spot:
+        """Where the reader is, for the jump list."""
+        return Spot(self.reading_anchor, self.cursor)
+
+    def go_to_spot(self, spot: Spot) -> None:
+        self.cursor = spot.cursor
+        unit = spot.anchor.unit
+        section = self.layout_rows.units[unit].section
+        if (
+            section >= 0
+            and section not in self.open_sections
+            and unit != self.layout_rows.headings[section]
+        ):
+            self.set_open(section, True)
+        self.set_anchor(spot.anchor)
+        self.refresh()
+
+    # Moving ------------------------------------------------------------
+
+    def _move_to(self, row: float) -> None:
+        # Every move is immediate: an animated page writes ~20x the bytes over SSH.
+        self.scroll_to(y=max(0.0, min(row, self.max_scroll_y)), animate=False, immediate=True)
+
+    def scroll_to_row(self, row: int, *, center: bool = True) -> None:
+        self._move_to(row - self.page_height // 3 if center else row)
+
+    def ensure_visible(self, row: int) -> None:
+        if not self.top <= row < self.top + self.page_height:
+            self.scroll_to_row(row)
+
+    def set_open(self, section: int, is_open: bool) -> None:
+        if (section in self.open_sections) == is_open:
+            return
+        if is_open:
+            self.open_sections.add(section)
+        else:
+            self.open_sections.discard(section)
+        self.relayout()
+        self.post_message(self.SectionToggled(section, is_open))
+
+    def set_all(self, is_open: bool) -> None:
+        self.open_sections = set(range(len(self.briefing.sections))) if is_open else set()
+        self.relayout()
+        self.post_message(self.SectionToggled(None, is_open))
+
+    def go_to_section(self, section: int) -> None:
+        heading = self.layout_rows.headings[section]
+        self.cursor = Target(heading, heading=section)
+        self._move_to(self.layout_rows.section_rows[section])
+        self.refresh()
+
+    def go_to_span(self, unit: int, start: int, end: int, entry_id: str | None = None) -> None:
+        """Put the cursor on a span, opening its section first if needed."""
+        section = self.layout_rows.units[unit].section
+        if section >= 0 and section not in self.open_sections:
+            self.set_open(section, True)
+        self.cursor = Target(unit, start, end, entry_id)
+        row = self.layout_rows.row_of(unit, start)
+        if row is not None:
+            self.ensure_visible(row)
+        self.refresh()
+
+    def position(self) -> tuple[int, int]:
+        """The cursor's place in reading order, or just before the top row's text."""
+        if self.cursor is not None:
+            return (self.cursor.unit, self.cursor.start)
+        anchor = self.reading_anchor
+        return (anchor.unit, anchor.offset - 1)
+
+    def action_step_section(self, step: int) -> None:
+        headings = self.layout_rows.headings
+        if not headings:
+            return
+        unit, start = self.position()
+        if step > 0:
+            index = bisect_right(headings, unit - (start < 0))
+        else:
+            index = bisect_left(headings, unit + (start > 0)) - 1
+        if not 0 <= index < len(headings):
+            self.app.bell()
+            self.notify(f"No {'next' if step > 0 else 'previous'} section.", timeout=2)
+            return
+        self.go_to_section(index)
+
+    def action_page_or_toggle(self) -> None:
+        cursor = self.cursor
+        if cursor is not None and cursor.heading is not None:
+            self.set_open(cursor.heading, cursor.heading not in self.open_sections)
+            return
+        self.action_page(1)
+
+    def action_line(self, step: int) -> None:
+        self._move_to(self.scroll_offset.y + step)
+
+    def action_page(self, step: int) -> None:
+        self._move_to(self.scroll_offset.y + step * max(1, self.page_height - 1))
+
+    def action_half_page(self, step: int) -> None:
+        self._move_to(self.scroll_offset.y + step * max(1, self.page_height // 2))
+
+    def action_edge(self, end: int) -> None:
+        self._move_to(self.max_scroll_y if end else 0)
+        if not end:
+            self.set_cursor(None)  # Home, then `]`: section 1
+
+    def action_activate(self) -> None:
+        cursor = self.cursor
+        if cursor is None:
+            return  # the top row: nothing under the cursor
+        if cursor.heading is not None:
+            self.set_open(cursor.heading, cursor.heading not in self.open_sections)
+        elif cursor.entry_id is not None:
+            self.post_message(self.MentionChosen(cursor.entry_id))
+
+    def step_mention(self, step: int) -> bool | None:
+        """Go to the next (or previous) mention: None when there is none, else
+        whether it went round past the last (or first)."""
+        found = self.layout_rows.targets_of(self.selected_entry)
+        if not found:
+            return None
+        unit, start = self.position()
+        if step > 0:
+            index = bisect_right(found, (unit, start, 1 << 62))
+            wrapped = index >= len(found)
+        else:
+            index = bisect_left(found, (unit, start)) - 1
+            wrapped = index < 0
+        unit, start, end, entry = found[index % len(found)]
+        self.go_to_span(unit, start, end, entry)
+        return wrapped
+
+    # Mouse -------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        number = self.top + event.y
+        if not 0 <= number < len(self.layout_rows.rows):
+            return
+        row = self.layout_rows.rows[number]
+        if row.unit < 0:
+            return
+        unit = self.layout_rows.units[row.unit]
+        if unit.kind == "heading":
+            self.cursor = Target(row.unit, heading=unit.section)
+            self.set_open(unit.section, unit.section not in self.open_sections)
+            return
+        column = event.x - self.margin - unit.indent - len(unit.bullet)
+        offset = row.start + column
+        for mention in unit.mentions:
+            if mention.start <= offset < mention.end and row.start <= offset < row.end:
+                self.go_to_span(row.unit, mention.start, mention.end, mention.entry_id)
+                self.post_message(self.MentionChosen(mention.entry_id))
+                return

@@ -1,0 +1,116 @@
+"""The sidebar: a tab line over two panes, the glossary (list or card) and the timeline.
+
+The reader screen drives it through these methods (which pane, card or
+list, where focus goes) and never through the ids of its parts. Focus moves
+at once (`set_focus`, never `focus()`, which waits for the message queue):
+keys that arrived in the same write must reach the pane the previous key
+chose.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import ContentSwitcher
+
+from briefing.format.model import Briefing
+from briefing.tui.widgets.card import EntryCard
+from briefing.tui.widgets.glossary import GlossaryPanel
+from briefing.tui.widgets.sidebartabs import GLOSSARY, TIMELINE, SidebarTabs
+from briefing.tui.widgets.timeline import TimelineList
+from briefing.tui.widgets.timelinepanel import TimelinePanel
+
+
+class Sidebar(Vertical):
+    """Glossary and timeline beside the article, one shown at a time."""
+
+    def __init__(self, briefing: Briefing, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.briefing = briefing
+
+    def compose(self) -> ComposeResult:
+        yield SidebarTabs()
+        with ContentSwitcher(initial=GLOSSARY, id="sidebar-panes"):
+            with ContentSwitcher(initial="glossary", id=GLOSSARY):
+                yield GlossaryPanel(self.briefing, id="glossary")
+                yield EntryCard(self.briefing, id="card")
+            with Vertical(id=TIMELINE):
+                yield TimelinePanel(self.briefing)
+
+    # The parts ---------------------------------------------------------
+
+    @property
+    def glossary(self) -> GlossaryPanel:
+        return self.query_one(GlossaryPanel)
+
+    @property
+    def card(self) -> EntryCard:
+        return self.query_one(EntryCard)
+
+    @property
+    def timeline(self) -> TimelineList:
+        """The timeline's list, filled on first use (not at start-up)."""
+        panel = self.query_one(TimelinePanel)
+        panel.apply_filter()
+        return panel.items
+
+    def highlight_event(self, index: int) -> TimelineList:
+        """Show the timeline with event `index` highlighted (clearing a filter hiding it)."""
+        self.pane = TIMELINE
+        self.query_one(TimelinePanel).highlight_event(index)
+        return self.query_one(TimelineList)
+
+    @property
+    def _panes(self) -> ContentSwitcher:
+        return self.query_one("#sidebar-panes", ContentSwitcher)
+
+    @property
+    def _glossary_pane(self) -> ContentSwitcher:
+        return self.query_one(f"#{GLOSSARY}", ContentSwitcher)
+
+    # Which pane --------------------------------------------------------
+
+    @property
+    def pane(self) -> str:
+        """`GLOSSARY` or `TIMELINE`: the pane shown."""
+        return self.query_one(SidebarTabs).active
+
+    @pane.setter
+    def pane(self, pane: str) -> None:
+        self._panes.current = pane
+        self.query_one(SidebarTabs).active = pane
+        if pane == TIMELINE:
+            self.timeline.refresh()
+
+    @on(SidebarTabs.Picked)
+    def _picked(self, event: SidebarTabs.Picked) -> None:
+        event.stop()
+        self.pane = event.pane
+
+    @property
+    def card_shown(self) -> bool:
+        """Whether the glossary pane shows a card (else its list)."""
+        return self._glossary_pane.current == "card"
+
+    def show_card(self, shown: bool) -> None:
+        self._glossary_pane.current = "card" if shown else "glossary"
+
+    # Focus -------------------------------------------------------------
+
+    @property
+    def focused(self) -> bool:
+        return self.has_focus_within
+
+    def mark_focus(self, focused: bool) -> None:
+        """Show (in the tab line) whether focus is in the sidebar."""
+        self.query_one(SidebarTabs).marked = focused
+
+    def focus_pane(self) -> None:
+        """Focus what the sidebar shows: the timeline, the card or the list."""
+        if self.pane == TIMELINE:
+            self.query_one(TimelinePanel).focus_list()
+        elif self.card_shown:
+            self.card.focus_items()
+        else:
+            self.glossary.focus_list()
