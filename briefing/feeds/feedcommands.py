@@ -13,11 +13,11 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from briefing.feeds import feeds_dir
 from briefing.feeds.fetch import FetchError, check_url
 from briefing.feeds.store import Feed, find, load_feeds, save_feeds, slugify, subscriptions_path
 from briefing.feeds.update import DEFAULT_JOBS, DEFAULT_TIMEOUT, Outcome, probe, update_all
 from briefing.format.cleaning import plain_line
+from briefing.store.library import feeds_dir
 
 
 def _load() -> list[Feed]:

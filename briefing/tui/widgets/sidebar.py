@@ -12,9 +12,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.widgets import ContentSwitcher
 
 from briefing.format.model import Briefing
+from briefing.tracking.changes import Changes
 from briefing.tui.widgets.card import EntryCard
 from briefing.tui.widgets.glossary import GlossaryPanel
 from briefing.tui.widgets.sidebartabs import GLOSSARY, TIMELINE, SidebarTabs
@@ -25,6 +27,9 @@ from briefing.tui.widgets.timelinepanel import TimelinePanel
 class Sidebar(Vertical):
     """Glossary and timeline beside the article, one shown at a time."""
 
+    changes: reactive[Changes | None] = reactive(None, init=False, repaint=False)
+    """Handed on to the glossary and the timeline (new entries and events are marked)."""
+
     def __init__(self, briefing: Briefing, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.briefing = briefing
@@ -33,10 +38,10 @@ class Sidebar(Vertical):
         yield SidebarTabs()
         with ContentSwitcher(initial=GLOSSARY, id="sidebar-panes"):
             with ContentSwitcher(initial="glossary", id=GLOSSARY):
-                yield GlossaryPanel(self.briefing, id="glossary")
+                yield GlossaryPanel(self.briefing, id="glossary").data_bind(Sidebar.changes)
                 yield EntryCard(self.briefing, id="card")
             with Vertical(id=TIMELINE):
-                yield TimelinePanel(self.briefing)
+                yield TimelinePanel(self.briefing).data_bind(Sidebar.changes)
 
     # The parts ---------------------------------------------------------
 
