@@ -12,7 +12,18 @@ from briefing.tui.app import BriefingApp
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.libraryscreen import LibraryScreen
 from briefing.tui.widgets.card import EntryCard
-from tests.apptools import BUNDLED, HOSTILE, OTHER_SHAPE, load, make_app, reader, visible_text
+from tests.apptools import (
+    BUNDLED,
+    HOSTILE,
+    OTHER_SHAPE,
+    load,
+    make_app,
+    palette_found,
+    reader,
+    search_ran,
+    until,
+    visible_text,
+)
 
 SIZE = (100, 30)
 
@@ -183,7 +194,7 @@ async def test_search_counts_and_steps_across_sections(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
         await pilot.press("c", "slash", *"pakistan")
-        await pilot.pause(0.3)  # the search runs when typing pauses
+        await until(pilot, search_ran(screen), "the search")  # it runs when typing pauses
         total = len(screen.article.matches)
         assert total > 10
         await pilot.press("enter")
@@ -203,7 +214,7 @@ async def test_search_for_a_name_finds_its_aliases(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
         await pilot.press("slash", *"Army of Justice")
-        await pilot.pause(0.3)
+        await until(pilot, search_ran(screen), "the search")
         units = screen.article.layout_rows.units
         found = {units[m.unit].text[m.start : m.end] for m in screen.article.matches}
         assert "Jaish al-Adl" in found and "Army of Justice" in found
@@ -354,17 +365,17 @@ async def test_command_palette_reaches_sections_entries_and_events(tmp_path: Pat
         screen = reader(app)
         await pilot.press("ctrl+p")
         await pilot.press(*"Section 4")
-        await pilot.pause(0.3)
+        await until(pilot, palette_found(app, "Section 4"), "the palette's hits")
         await pilot.press("enter")
         await pilot.pause()
         assert screen.article.scroll_offset.y == screen.article.layout_rows.section_rows[3]
         await pilot.press("ctrl+p", *"Places: Kerman")
-        await pilot.pause(0.3)
+        await until(pilot, palette_found(app, "Kerman"), "the palette's hits")
         await pilot.press("enter")
         await pilot.pause()
         assert screen.article.selected_entry == "kerman"
         await pilot.press("ctrl+p", *"Timeline 2020")
-        await pilot.pause(0.3)
+        await until(pilot, palette_found(app, "2020"), "the palette's hits")
         await pilot.press("enter")
         await pilot.pause()
         section = screen.briefing.section_index[screen.briefing.timeline[0].section or ""]
@@ -376,7 +387,7 @@ async def test_palette_titles_from_content_are_not_markup(tmp_path: Path) -> Non
     app = make_app(HOSTILE, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p", *"Section 1")
-        await pilot.pause(0.3)
+        await until(pilot, palette_found(app, "Section 1"), "the palette's hits")
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running
@@ -431,7 +442,7 @@ async def test_search_waits_for_a_pause_in_typing(
         screen = reader(app)
         units = screen.article.layout_rows.units
         await pilot.press("slash", *"Kerma")
-        await pilot.pause(0.5)
+        await until(pilot, search_ran(screen), "the search")
         assert screen.article.matches == find_matches(units, ["kerma"]), "the pause ran it"
         # A pause longer than any test machine's gap between keys: typing alone
         # must search nothing, and Enter must search at once.
