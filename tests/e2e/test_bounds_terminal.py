@@ -1,4 +1,4 @@
-"""Issue 10, reader classes: the installed `briefing` in a pty, against hostile sizes and signals.
+"""Reader bounds: the installed `briefing` in a pty, against hostile sizes and signals.
 
 Each test would have failed before: a 15000x15000 window from `stty` or LINES took
 several GB for ~45 s; SIGTERM during start-up and SIGQUIT left the alternate screen and
@@ -177,7 +177,7 @@ def test_ctrl_z_with_job_control_suspends_and_fg_resumes(
     assert terminal.wait_for("Stopped", timeout=5), terminal.text()
     # pyte has no alternate screen: the stopped reader's picture stays on it, with the
     # `u` of Textual's CSI < u (kitty keys off) printed at the terminal cursor, which
-    # since issue 9 sits on the reader's cursor in the title. So "Glossary" on screen
+    # since the focus model sits on the reader's cursor in the title. So "Glossary" on screen
     # proves nothing; wait for the redraw that fg brings (a new alternate screen).
     before = len(terminal.output)
     terminal.write(b"fg\r")
@@ -223,7 +223,7 @@ def test_closing_the_terminal_with_a_card_open_exits_within_a_second(
     terminal = launch(terminals, tmp_path, [BRIEFING])
     assert terminal.wait_for("Glossary"), terminal.text()
     terminal.settle()
-    terminal.press("tab", "/")  # `/` filters the list: letters are commands (issue 9)
+    terminal.press("tab", "/")  # `/` filters the list: letters are commands in every pane
     terminal.write(b"brew")
     terminal.press("enter", "enter")
     assert terminal.wait_for("Mentions (2)"), terminal.text()

@@ -1,6 +1,6 @@
-"""Issue 10, loader classes: the installed `briefing` under a time and an address-space limit.
+"""Loader bounds: the installed `briefing` under a time and an address-space limit.
 
-Each adversarial file of benchmarks/adversarial.py (at the size issue 10 reported) must
+Each adversarial file of benchmarks/adversarial.py (at the size first reported against the reader) must
 be answered by `briefing check` within the time limit and without growing past the memory
 limit: before the leftmost-longest automaton these took 256 s, hit MemoryError past 4 GB,
 and took 30 s. The mention cap and the per-file diagnostics cap are tested here too.
@@ -62,7 +62,7 @@ def test_adversarial_mentions_load_in_bounded_time_and_memory(tmp_path: Path, ca
 
 
 def test_two_million_mentions_are_refused_naming_the_entry(tmp_path: Path) -> None:
-    """Issue 10 item 4's file: one entry "a", 2,000,000 mentions (the reader froze at 2.5 GB)."""
+    """A file with one entry "a", 2,000,000 mentions (the reader froze at 2.5 GB)."""
     path = tmp_path / "cap.yaml"
     path.write_text(CASES["cap"](1.0), encoding="utf-8")
     done, _ = check(path)

@@ -1,4 +1,4 @@
-"""Issue 10, path errors: every unusable path is one line, and everything else still loads.
+"""Path errors: every unusable path is one line, and everything else still loads.
 
 These run the installed `briefing`. Permission cases run as a non-root user through
 `setpriv` (root ignores mode 000); they skip where setpriv is missing or the tests do

@@ -1,4 +1,4 @@
-"""Issue 10, state-file hazards: anything that is not a small, shallow, regular JSON file is
+"""State-file hazards: anything that is not a small, shallow, regular JSON file is
 set aside, and the reader starts fresh. Before: '[' * 1100 raised RecursionError on every
 start and was never set aside; a FIFO blocked forever (a subprocess here, so a regression
 fails instead of hanging the suite)."""

@@ -13,7 +13,7 @@ What they check:
   the sheet: the sheet keeps some of the report's phrasing, so a long shared
   run is a sign of copying (exemptions below, each with its reason);
 - every glossary name and alias appears in the sheet;
-- none of the phrases issue 11 found defective remains, and the structure it
+- none of the phrases an editor found defective remains, and the structure it
   asked for holds.
 """
 
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 RUN = 12
-"""A shared run of this many words or more counts as copied (issue 11)."""
+"""A shared run of this many words or more counts as copied."""
 
 EXEMPT_RUNS: dict[str, str] = {}
 """Word runs (lower case, as `words()` gives them) allowed to be shared, with why.
@@ -47,7 +47,7 @@ test, so this table cannot silently grow out of date.
 """
 
 DEFECTIVE = (
-    # The seven defects issue 11 quotes, each a claim the report does not make.
+    # The seven defects an editor found, each a claim the report does not make.
     "is a hero to supporters",  # he *was* (past tense in the report)
     "Islamic State claims responsibility",  # dated the claim; the report does not
     "they also signalled Iran's resolve",  # Brew: the strike was *meant to* signal it
