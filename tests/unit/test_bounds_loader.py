@@ -1,6 +1,6 @@
 """Loader bounds: the installed `briefing` under a time and an address-space limit.
 
-Each adversarial file of benchmarks/adversarial.py (at the size first reported against the reader) must
+Each adversarial file of benchmarks/adversarial.py (at the size first reported) must
 be answered by `briefing check` within the time limit and without growing past the memory
 limit: before the leftmost-longest automaton these took 256 s, hit MemoryError past 4 GB,
 and took 30 s. The mention cap and the per-file diagnostics cap are tested here too.
