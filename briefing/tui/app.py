@@ -192,10 +192,7 @@ class BriefingApp(App[int]):
         )
         if self.briefing is old.briefing:
             self.briefing = briefing
-        if len(self.screen_stack) > 1:
-            self.switch_screen(new)
-        else:
-            self.push_screen(new)
+        self._show_reader(new)
 
     def _after_first_frame(self) -> None:
         """Start watching the file, and move what start-up made out of the collector's way.
@@ -261,16 +258,16 @@ class BriefingApp(App[int]):
         self.call_after_refresh(self._open_reader, found.briefing)
 
     def _open_reader(self, briefing: Briefing) -> None:
-        """Show another briefing once the library screen is off the stack.
+        """Show another briefing once the library screen is off the stack."""
+        self._show_reader(self._reader(briefing, from_library=True))
 
-        The first reader is the app's default screen and stays at the bottom;
-        later ones replace each other above it.
-        """
-        new_reader = self._reader(briefing, from_library=True)
+    def _show_reader(self, reader: ReaderScreen) -> None:
+        """Put a reader on top: the first is the default screen and stays at the
+        bottom; later ones replace each other above it."""
         if len(self.screen_stack) > 1:
-            self.switch_screen(new_reader)
+            self.switch_screen(reader)
         else:
-            self.push_screen(new_reader)
+            self.push_screen(reader)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):

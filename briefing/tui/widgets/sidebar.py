@@ -29,13 +29,15 @@ class Sidebar(Vertical):
 
     changes: reactive[Changes | None] = reactive(None, init=False, repaint=False)
     """Handed on to the glossary and the timeline (new entries and events are marked)."""
+    pane: reactive[str] = reactive(GLOSSARY, init=False, repaint=False)
+    """`GLOSSARY` or `TIMELINE`: the pane shown; the tab line is bound to it."""
 
     def __init__(self, briefing: Briefing, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.briefing = briefing
 
     def compose(self) -> ComposeResult:
-        yield SidebarTabs()
+        yield SidebarTabs().data_bind(active=Sidebar.pane)
         with ContentSwitcher(initial=GLOSSARY, id="sidebar-panes"):
             with ContentSwitcher(initial="glossary", id=GLOSSARY):
                 yield GlossaryPanel(self.briefing, id="glossary").data_bind(Sidebar.changes)
@@ -76,15 +78,8 @@ class Sidebar(Vertical):
 
     # Which pane --------------------------------------------------------
 
-    @property
-    def pane(self) -> str:
-        """`GLOSSARY` or `TIMELINE`: the pane shown."""
-        return self.query_one(SidebarTabs).active
-
-    @pane.setter
-    def pane(self, pane: str) -> None:
+    def watch_pane(self, pane: str) -> None:
         self._panes.current = pane
-        self.query_one(SidebarTabs).active = pane
         if pane == TIMELINE:
             self.timeline.refresh()
 
