@@ -62,7 +62,7 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> 
 
 def search_ran(screen: ReaderScreen) -> Callable[[], bool]:
     """Typing in the search bar has stopped and its search has run."""
-    return lambda: not screen.search_pending
+    return lambda: not screen.search.pending
 
 
 def palette_found(app: BriefingApp, text: str) -> Callable[[], bool]:

@@ -435,7 +435,7 @@ async def test_search_waits_for_a_pause_in_typing(
 ) -> None:
     """Each keystroke must not rescan the briefing: the search runs when typing pauses."""
     from briefing.render.textsearch import find_matches
-    from briefing.tui.screens import searching as search_module
+    from briefing.tui.screens import articlesearch as search_module
 
     app = make_app(BUNDLED, tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -12,7 +12,7 @@ from briefing.tui.widgets.article import ArticleView
 from briefing.tui.widgets.card import EntryCard
 from briefing.tui.widgets.sidebartabs import SidebarTabs
 from briefing.tui.widgets.topbar import TopBar
-from tests.apptools import BUNDLED, OTHER_SHAPE, make_app, reader
+from tests.apptools import BUNDLED, OTHER_SHAPE, make_app, reader, search_ran, until
 
 SIZE = (100, 30)
 
@@ -175,7 +175,7 @@ async def test_search_says_when_it_wraps(tmp_path: Path) -> None:
         assert total > 1
         for _ in range(total):
             await pilot.press("n")
-        count = str(screen.search_bar.query_one("#search-count").render())
+        count = str(screen.search.bar.query_one("#search-count").render())
         assert count.startswith("1 of") and "wrapped" in count
 
 
@@ -185,12 +185,12 @@ async def test_first_step_back_goes_to_the_last_match(tmp_path: Path) -> None:
     app = make_app(BUNDLED, tmp_path, fresh=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
-        screen.query_text = "Kerman"
-        screen._run_search()
+        screen.search.typed("Kerman")
+        await until(pilot, search_ran(screen), "the search")
         total = len(screen.article.matches)
-        assert total > 2 and screen.current_match is None
+        assert total > 2 and screen.search.current_match is None
         await pilot.press("N")
-        assert screen.current_match == total - 1
+        assert screen.search.current_match == total - 1
 
 
 async def test_mentions_say_when_they_wrap(tmp_path: Path) -> None:
@@ -338,7 +338,7 @@ async def test_slash_again_starts_a_fresh_pattern_enter_keeps_the_old(tmp_path: 
         await pilot.press("slash", "enter")
         assert screen.glossary.query_one(Input).value == "brew"
         await pilot.press("tab", "slash", *"ker", "enter", "slash", "m", "enter")
-        assert screen.query_text == "m"
+        assert screen.search.query_text == "m"
 
 
 async def test_a_card_opens_at_its_top_with_its_first_item_under_the_cursor(

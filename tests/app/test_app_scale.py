@@ -68,14 +68,14 @@ async def test_a_search_matching_a_hundred_thousand_places(tmp_path: Path) -> No
         screen = reader(app)
         await pilot.press("slash", *"zed", "enter")
         assert len(screen.article.matches) >= MENTIONS
-        count = str(screen.search_bar.query_one("#search-count").render())
+        count = str(screen.search.bar.query_one("#search-count").render())
         assert count.startswith("1 of ")
         await pilot.press("N", "N", "n", "G", "g")
         started = time.perf_counter()
         for _ in range(300):
             screen.action_step_match(-1)
         assert time.perf_counter() - started < 3
-        assert screen.current_match == len(screen.article.matches) - 301
+        assert screen.search.current_match == len(screen.article.matches) - 301
         await pilot.press("n")
         row = screen.article.cursor_row()
         assert row is not None and screen.article.top <= row

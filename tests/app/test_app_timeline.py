@@ -83,4 +83,4 @@ async def test_no_timeline_no_filter_and_slash_searches(tmp_path: Path) -> None:
         assert not screen.query_one("#timeline-filter", Field).display
         assert not any(hint[1] == "Filter" for hint in screen.query_one(KeyHints).hints)
         await pilot.press("slash", *"bridge", "enter")
-        assert screen.search_active and screen.article.matches
+        assert screen.search.active and screen.article.matches

@@ -20,6 +20,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widget import Widget
 
 from briefing.format.model import Briefing
@@ -29,7 +30,7 @@ from briefing.tracking.changes import Changes, ReadingChanges
 from briefing.tui.bindings import READER_KEYS
 from briefing.tui.jumps import JumpKind, JumpList
 from briefing.tui.messages import EntryChosen
-from briefing.tui.screens.searching import SearchingScreen
+from briefing.tui.screens.articlesearch import ArticleSearch, SearchHooks
 from briefing.tui.sizes import SIDEBAR_WIDTHS, TINY, breakpoint_class, sidebar_css
 from briefing.tui.widgets import changemarks
 from briefing.tui.widgets.article import ArticleView
@@ -37,6 +38,7 @@ from briefing.tui.widgets.card import EntryCard
 from briefing.tui.widgets.focusfix import NoScreenRepaintOnFocus
 from briefing.tui.widgets.glossary import GlossaryPanel
 from briefing.tui.widgets.keyhints import KeyHints
+from briefing.tui.widgets.searchbar import SearchBar
 from briefing.tui.widgets.sidebar import Sidebar
 from briefing.tui.widgets.sidebartabs import GLOSSARY, TIMELINE
 from briefing.tui.widgets.targets import Spot, Target
@@ -44,7 +46,7 @@ from briefing.tui.widgets.timeline import TimelineList
 from briefing.tui.widgets.topbar import TopBar
 
 
-class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
+class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
     """One briefing, full screen."""
 
     DEFAULT_CSS = sidebar_css()
@@ -83,7 +85,6 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         self.set_reactive(ReaderScreen.changes, self.tracked.changes)
         self.from_library = from_library
         self.jumps: JumpList[Spot] = JumpList()
-        self.init_search()
 
     def compose(self) -> ComposeResult:
         briefing = self.briefing
@@ -105,7 +106,20 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         with Horizontal(id="main"):
             yield article.data_bind(ReaderScreen.selected_entry, ReaderScreen.changes)
             yield Sidebar(briefing, id="sidebar").data_bind(ReaderScreen.changes)
-        yield from self.compose_search()
+        bar = SearchBar(id="search")
+        bar.display = False
+        self.search = ArticleSearch(
+            briefing,
+            article,
+            bar,
+            SearchHooks(
+                jump=lambda move: self.jump("search", move),
+                notify=lambda text: self.notify(text, timeout=2, markup=False),
+                set_timer=lambda delay, then: self.set_timer(delay, then),
+            ),
+        )
+        """The article's search (query, matches, the current one), made with the bar."""
+        yield bar
         yield KeyHints()
 
     # The parts, by type ------------------------------------------------
@@ -142,7 +156,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
     # Reading state -----------------------------------------------------
 
     def on_mount(self) -> None:
-        self.search_bar.leave_to(lambda: self.set_focus(self.article))
+        self.search.bar.leave_to(lambda: self.set_focus(self.article))
         self.watch(self, "focused", self._mark_focus)
         self.set_focus(self.article)
         if self.state.position is None and self.state.scroll_y:
@@ -387,6 +401,25 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         self.jump("timeline", move)
         self._leave_sidebar()
 
+    # Search ------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.search.open()
+
+    def action_step_match(self, step: int) -> None:
+        self.search.step(step)
+
+    def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
+        self.search.typed(event.query)
+
+    def on_search_bar_done(self) -> None:
+        self.set_focus(self.article)
+        self.search.done()
+
+    def on_search_bar_cancelled(self) -> None:
+        self.search.clear()
+        self.set_focus(self.article)
+
     # Esc ---------------------------------------------------------------
 
     def action_back(self) -> None:
@@ -394,8 +427,8 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         article = self.article
         if self.sidebar_focused:
             self._leave_sidebar()
-        elif self.search_active:
-            self.clear_search()
+        elif self.search.active:
+            self.search.clear()
         elif self.selected_entry is not None:
             self.selected_entry = None
             self.sidebar.show_card(False)
