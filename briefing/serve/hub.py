@@ -419,9 +419,10 @@ class Hub:
             return
         session.logged = True
         log.info(
-            "session %s:%d %s %.1fs in=%dB out=%dB ended: %s", connection.address,
+            "session %s:%d %s %.1fs in=%dB out=%dB resizes=%d/%d ended: %s", connection.address,
             connection.port, connection.fingerprint or "anonymous",
             time.monotonic() - session.started, session.bytes_in, session.bytes_out,
+            session.resizes_received, session.resizes_applied,
             session.ended or "unknown",
         )  # fmt: skip
         if connection.fingerprint is None and session.home:

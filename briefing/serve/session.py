@@ -79,7 +79,7 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self._kill_timer: asyncio.TimerHandle | None = None
         self._resize_timer: asyncio.TimerHandle | None = None
         self._last_resize = 0.0
-        self.resizes_applied = 0
+        self.resizes_applied = self.resizes_received = 0
 
     # --- what the client asks for -------------------------------------------------
 
@@ -183,6 +183,7 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         sending a hundred a second would keep a core busy for nothing.
         """
         self.size = (width, height)
+        self.resizes_received += 1
         if self._resize_timer is not None:
             return  # the pending one will apply the latest size
         now = time.monotonic()
