@@ -143,6 +143,8 @@ class ReaderServer(asyncssh.SSHServer):
             self.connection.fingerprint = self._key.get_fingerprint("sha256")
         self.connection.last_active = time.monotonic()
         self.hub.admission.authenticated(self.connection.address)
+        log.info("login %s:%d %s", self.connection.address, self.connection.port,
+                 self.connection.fingerprint or "anonymous")  # fmt: skip
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
