@@ -51,7 +51,8 @@ async def _huge_window_then_stop_reading(port: int, key: Path) -> str:
             encoding=None, window=1 << 31,
         )  # fmt: skip
         await asyncio.sleep(2.0)
-        conn._transport.pause_reading()  # noqa: SLF001 - the hostile part: never read again
+        transport: Any = conn._transport  # noqa: SLF001 - the hostile part: never read again
+        transport.pause_reading()
         for step in range(1500):
             if chan.is_closing():
                 return "dropped"
@@ -88,7 +89,7 @@ async def _many_channels(port: int, key: Path, count: int) -> tuple[int, int]:
         for _ in range(count):
             # A bare channel open, never followed by a request: each one the
             # server accepts stays open (and costs memory) until the client goes.
-            chan: Any = SSHClientChannel(conn, asyncio.get_running_loop(), False, None,
+            chan: Any = SSHClientChannel(conn, asyncio.get_running_loop(), "strict", None,
                                          "strict", 65536, 16384)  # fmt: skip
             try:
                 await chan._open(b"session")  # noqa: SLF001 - below the public API, on purpose

@@ -9,6 +9,7 @@ elsewhere that test skips with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -49,10 +50,8 @@ def _banner_after(server: Served, prefix: bytes, *, source: str = "127.0.0.1") -
         sock.connect(("127.0.0.1", server.port))
         sock.settimeout(20)
         if prefix:
-            try:
+            with contextlib.suppress(OSError):  # dropped while a big prefix was still going
                 sock.sendall(prefix)
-            except OSError:
-                pass  # dropped while a big prefix was still being sent
         received = b""
         try:
             while chunk := sock.recv(4096):
