@@ -77,7 +77,8 @@ class Connection:
     """When a channel last opened or closed; with no reader, idle time counts from here."""
 
     def has_live_reader(self) -> bool:
-        return any(session.pid is not None and session.ended is None for session in self.sessions)
+        """A reader runs, or is still saying goodbye (its own timers and notice cover it)."""
+        return any(session.pid is not None or session.master >= 0 for session in self.sessions)
 
     def close(self, reason: str) -> None:
         """Close a connection that holds no reader (one with a reader ends through it)."""

@@ -71,7 +71,7 @@ class Limits:
     """New connections one address may open at once before the rate applies."""
     max_startups: Startups = field(default_factory=Startups)
     """Connections that have not finished logging in yet (OpenSSH's MaxStartups)."""
-    max_startups_per_address: int = 3
+    max_startups_per_address: int = 5
     """Connections from one address still logging in: one address cannot fill the rest."""
     login_timeout: float = 10.0
     """Seconds from accepting a socket to a finished login (a PROXY header included)."""
