@@ -202,7 +202,7 @@ class ChangeTracker:
         briefing, changes, version = result
         tracked = ReadingChanges(changes, version, reader.tracked.seen)
         self.app.replace_reader(reader, briefing, tracked)
-        shown = display_path(path)
+        shown = _shown(path, briefing.title)
         self.app.notify(
             f"{shown}: {changes.summary()}", title="Reloaded", severity="information", markup=False
         )
@@ -216,12 +216,15 @@ def _load_and_compare(
         loaded: Loaded = load_path(path)
     except BriefingError as error:
         first = error.diagnostics[0] if error.diagnostics else None
-        reason = str(first) if first is not None else f"{display_path(path)}: could not be read"
+        where = _shown(path, shown.title)
+        reason = str(first) if first is not None else f"{where}: could not be read"
+        if first is not None and _served():
+            reason = f"{where}:{first.line}:{first.column}: {first.severity}: {first.message}"
         more = len(error.diagnostics) - 1
         suffix = f" (+{more} more)" if more > 0 else ""
         return f"{reason.splitlines()[0]}{suffix}"
     except OSError as error:
-        return f"{display_path(path)}: {error.strerror}"
+        return f"{_shown(path, shown.title)}: {error.strerror}"
     briefing = loaded.briefing
     if old is None or old.briefing_id != briefing.id:
         old = version_of(shown)
@@ -229,6 +232,15 @@ def _load_and_compare(
         return None
     version = version_of(briefing)
     return briefing, compare_versions(old, version, briefing), version
+
+
+def _served() -> bool:
+    return os.environ.get("BRIEFING_SERVED") == "1"
+
+
+def _shown(path: Path, title: str) -> str:
+    """The file as a notice names it: a served session says the title, never the host's path."""
+    return title if _served() else display_path(path)
 
 
 def describe(changes: Changes) -> str:
