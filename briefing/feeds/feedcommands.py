@@ -13,7 +13,6 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from briefing.feeds import feeds_dir
 from briefing.feeds.fetch import FetchError, check_url
 from briefing.feeds.store import (
     MAX_URL,
@@ -33,6 +32,7 @@ from briefing.feeds.update import (
     update_all,
 )
 from briefing.format.cleaning import plain_line
+from briefing.store.library import feeds_dir
 
 
 def _load() -> list[Feed]:

@@ -21,9 +21,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefing.feeds import feeds_dir
 from briefing.feeds.files import atomic_write, set_aside
 from briefing.format.fields import SLUG
+from briefing.store.library import feeds_dir
 
 STORE_VERSION = 1
 MAX_STORE = 32 * 1024 * 1024

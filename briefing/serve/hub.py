@@ -19,7 +19,6 @@ import socket
 import struct
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ import asyncssh
 from briefing.serve import zygote
 from briefing.serve.channel import bounded_channel
 from briefing.serve.limits import Admission, Limits
-from briefing.serve.session import ReaderSession
+from briefing.serve.session import Connection, ReaderSession
 
 log = logging.getLogger("briefing.serve")
 
@@ -47,18 +46,6 @@ def disconnect_packet(reason: str, code: int = DISCONNECT_TOO_MANY_CONNECTIONS) 
         padding += 8
     body = bytes([padding]) + payload + bytes(padding)
     return struct.pack("!I", len(body)) + body
-
-
-@dataclass
-class Connection:
-    """What the server knows about one client connection."""
-
-    address: str
-    port: int
-    fingerprint: str | None = None
-    authenticated: bool = False
-    has_reader: bool = False
-    sessions: list[ReaderSession] = field(default_factory=list)
 
 
 class ReaderServer(asyncssh.SSHServer):

@@ -18,12 +18,38 @@ import signal
 import struct
 import termios
 import time
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import asyncssh
 
-if TYPE_CHECKING:
-    from briefing.serve.hub import Connection, Hub
+from briefing.serve.limits import Limits
+
+
+@dataclass
+class Connection:
+    """What the server knows about one client connection."""
+
+    address: str
+    port: int
+    fingerprint: str | None = None
+    authenticated: bool = False
+    has_reader: bool = False
+    sessions: list[ReaderSession] = field(default_factory=list)
+
+
+class SessionHost(Protocol):
+    """What a session needs of the server's hub (the hub imports this module, not
+    the other way round): its limits, a reader process, and where to report."""
+
+    limits: Limits
+
+    def spawn(self, session: ReaderSession, slave: int, env: dict[str, str]) -> str: ...
+
+    def log_refusal(self, connection: Connection, what: str) -> None: ...
+
+    def session_closed(self, session: ReaderSession) -> None: ...
+
 
 MAX_INPUT_BUFFER = 65536
 MAX_COLUMNS, MAX_LINES = 1000, 500
@@ -53,7 +79,7 @@ def winsize(columns: int, lines: int) -> bytes:
 class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     """A session channel: one reader, or a one-line refusal."""
 
-    def __init__(self, hub: Hub, connection: Connection) -> None:
+    def __init__(self, hub: SessionHost, connection: Connection) -> None:
         self.hub = hub
         self.connection = connection
         self.chan: Any = None

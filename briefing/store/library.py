@@ -191,9 +191,19 @@ def sources(
     yield bundled_dir(), "bundled"
 
 
+def feeds_dir() -> Path:
+    """Where feed downloads go: one folder per feed, named after it.
+
+    The library's, not the feeds package's: the library finds feed folders
+    without importing any feed code before the reader's first frame.
+    """
+    from platformdirs import user_data_path
+
+    return user_data_path("briefing", appauthor=False) / "feeds"
+
+
 def feed_dirs() -> list[tuple[Path, str]]:
     """Each subscribed feed's download folder, origin "feed NAME" (see briefing.feeds)."""
-    from briefing.feeds import feeds_dir
 
     try:  # no home (platformdirs raises), an unreadable folder: no feeds, like no user folder
         root = feeds_dir()

@@ -58,6 +58,11 @@ class SearchingScreen(Screen[None]):
         return self.query_one(SearchBar)
 
     @property
+    def search_pending(self) -> bool:
+        """Typed, and waiting for typing to pause before searching."""
+        return self._search_timer is not None
+
+    @property
     def search_active(self) -> bool:
         return bool(self.article.matches) or self.search_bar.display or bool(self.query_text)
 
