@@ -24,10 +24,9 @@ from werkzeug import Request, Response
 from briefing.feeds import parse, update
 from briefing.feeds.fetch import FetchError
 from briefing.feeds.store import Feed, load_feeds, save_feeds, subscriptions_path
-
-from .apptools import make_app
-from .feedtools import briefing_yaml, no_proxy, run, server
-from .test_feeds_faults import GOOD, feed, serve
+from tests.apptools import make_app
+from tests.feedtools import briefing_yaml, no_proxy, run, server
+from tests.unit.test_feeds_faults import GOOD, feed, serve
 
 __all__ = ["no_proxy", "server"]  # fixtures, used by name
 pytestmark = pytest.mark.usefixtures("no_proxy")
