@@ -254,6 +254,10 @@ def add_file(library: Library, seen: dict[str, Found], file: Path, origin: str) 
     library.diagnostics.extend(loaded.warnings)
     briefing = loaded.briefing
     first = seen.get(briefing.id)
+    if first is not None and first.origin == "command line":
+        # A file named on the command line is the one asked for: the copies it hides
+        # (the bundled one, the user's own) are not worth a warning on every run.
+        return
     if first is not None:
         where = display_path(first.briefing.path) if first.briefing.path else first.origin
         library.diagnostics.append(

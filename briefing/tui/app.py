@@ -30,6 +30,8 @@ from briefing.tui.screens.readerscreen import ReaderScreen
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from briefing.feeds.background import BackgroundUpdate
+
 
 def _briefing_commands() -> type[Provider]:
     """The palette's briefing commands, imported when the palette first opens."""
@@ -63,6 +65,7 @@ class BriefingApp(App[int]):
         self.fresh = fresh
         self.state_dir = state_dir
         self.library = library
+        self._feeds_update: BackgroundUpdate | None = None
         """Found at start-up by the command line; discovered on first use otherwise."""
         self._warnings: list[str] = []
         self.tracker = ChangeTracker(self, state_dir, fresh=fresh)
@@ -301,15 +304,30 @@ class BriefingApp(App[int]):
         )
 
     def _update_feeds(self) -> None:
-        from briefing.feeds.background import update_subscriptions
+        from briefing.feeds.background import BackgroundUpdate
 
+        update = self._feeds_update = BackgroundUpdate()
+        if not self.is_running:  # quit before the thread started
+            return
         try:
-            summary = update_subscriptions()
+            summary = update.run()
         except OSError as error:  # a full disk, an unwritable folder: say so, keep reading
             message = f"Feeds were not updated: {error.strerror or error}"
-            self.call_from_thread(self._feeds_updated, message, True, False)
+            if self.is_running:
+                self.call_from_thread(self._feeds_updated, message, True, False)
+            return
+        if not self.is_running:  # stopped by quitting: nobody to tell
             return
         self.call_from_thread(self._feeds_updated, summary.message, summary.failed, summary.arrived)
+
+    def on_unmount(self) -> None:
+        """Quitting (q, SIGHUP, SIGTERM) stops an update in flight instead of waiting for it.
+
+        The worker thread runs in the event loop's executor, which is joined before
+        the process exits; stopped, the update cancels its downloads and saves at once.
+        """
+        if self._feeds_update is not None:
+            self._feeds_update.stop()
 
     def _feeds_updated(self, message: str, failed: bool, arrived: bool) -> None:
         if arrived:

@@ -29,6 +29,9 @@ def test_update_fetches_only_what_changed(tmp_path: Path) -> None:
         first = run("update")
         assert first.code == 0, first.err
         assert first.out.strip() == "briefings: 3 new, 0 updated"
+        # subscribe's answer was kept: the first update asks conditionally and reads that copy
+        feed_requests = [r for r in server.requests() if r[0] == "/feed.atom"]
+        assert feed_requests == [("/feed.atom", 200), ("/feed.atom", 304)]
         listed = json.loads(run("list", "--json").out)
         origins = {row["id"]: row["origin"] for row in listed}
         assert all(origins[briefing_id] == "feed briefings" for briefing_id in ids)
@@ -53,7 +56,7 @@ def test_update_fetches_only_what_changed(tmp_path: Path) -> None:
         assert server.requests()[mark:] == [("/feed.atom", 200), ("/story-2.yaml", 200)]
         assert run("update").out.strip() == "briefings: unchanged"
     held = Path(os.environ["XDG_DATA_HOME"]) / "briefing" / "feeds" / "briefings"
-    assert sorted(p.name for p in held.iterdir()) == [f"{i}.yaml" for i in ids]
+    assert sorted(p.name for p in held.glob("*.yaml")) == [f"{i}.yaml" for i in ids]
     assert load_path(held / "story-2.yaml").briefing.title == "Story two, revised"
     feeds = run("feeds").out.splitlines()
     assert feeds[1].split()[0] == "briefings" and "unchanged" in feeds[1]
@@ -73,10 +76,15 @@ def test_unsubscribe_removes_the_feed_and_its_downloads(tmp_path: Path) -> None:
     assert run("update", "nope").code == 2
 
 
-def test_newsboat_reads_every_title(tmp_path: Path) -> None:
+def test_newsboat_reads_every_title_and_sees_paragraphs(tmp_path: Path) -> None:
     newsboat = need("newsboat")
     src = tmp_path / "src"
     ids = write_briefings(src, 4)
+    (src / "story-1.yaml").write_text(
+        briefing_yaml("story-1", "Story STORY-1 & <friends>", "First paragraph.").replace(
+            "      - 'First paragraph.'\n", "      - 'First paragraph.'\n      - Second one.\n"
+        )
+    )
     with nginx_serving(tmp_path / "www", tmp_path / "nginx") as server:
         assert run("publish", str(src), str(server.root), "--base-url", server.url).code == 0
         home = tmp_path / "home"
@@ -100,4 +108,10 @@ def test_newsboat_reads_every_title(tmp_path: Path) -> None:
         assert ("/feed.atom", 200) in server.requests()
     with sqlite3.connect(cache) as db:
         titles = {row[0] for row in db.execute("SELECT title FROM rss_item")}
+        (content,) = db.execute(
+            "SELECT content FROM rss_item WHERE title = ?", ("Story STORY-1 & <friends>",)
+        ).fetchone()
     assert titles == {f"Story {i.upper()} & <friends>" for i in ids}
+    # newsboat holds the entry as HTML: a heading and separate paragraphs, not one run-on line
+    assert "<h2>What happened</h2>" in content
+    assert "<p>First paragraph.</p>" in content and "<p>Second one.</p>" in content

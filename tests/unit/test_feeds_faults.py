@@ -174,7 +174,8 @@ def test_a_fault_keeps_the_good_copy(server: HTTPServer, fault: str) -> None:
     assert message in result.err, result.err
     assert stored.read_bytes() == GOOD
     assert load_path(stored).briefing.title == "Alpha, first version"
-    assert not [p for p in stored.parent.iterdir() if p.name != "alpha.yaml"]  # no temp left
+    left = {p.name for p in stored.parent.iterdir()} - {"alpha.yaml", ".feed.atom"}
+    assert not left  # no temporary file left
     if fault.startswith("429"):
         again = run("update")
         assert again.code == 1 and "the server asked us to wait until" in again.err
@@ -199,3 +200,26 @@ def test_a_colliding_id_warns_once_and_both_files_stay(server: HTTPServer) -> No
     assert "beta" not in run("update").err  # warned once
     titles = {row["title"] for row in json.loads(run("list", "--format", "json").out)}
     assert "My own beta" in titles
+
+
+def test_a_copy_hidden_by_a_local_file_arrives_when_that_file_goes(server: HTTPServer) -> None:
+    stored = subscribed(server)
+    beta = EDITED.replace(b"alpha", b"beta")
+    mine = Path(os.environ["XDG_DATA_HOME"]) / "briefing" / "briefings" / "beta.yaml"
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(briefing_yaml("beta", "My own beta").encode())
+    server.expect_request("/feed.atom").respond_with_response(
+        Response(feed([("alpha", GOOD), ("beta", beta)]), headers={"ETag": '"v2"'})
+    )
+    serve(server, "/beta.yaml", beta)
+    assert run("update").code == 0
+    assert not (stored.parent / "beta.yaml").exists()
+    mine.unlink()
+    server.clear()  # the feed has not changed: the server answers 304 from now on
+    server.expect_request("/feed.atom", headers={"If-None-Match": '"v2"'}).respond_with_response(
+        Response(status=304, headers={"ETag": '"v2"'})
+    )
+    serve(server, "/beta.yaml", beta)
+    result = run("update")
+    assert (result.code, result.out.strip()) == (0, "faulty: 1 new, 0 updated"), result.err
+    assert (stored.parent / "beta.yaml").read_bytes() == beta
