@@ -98,6 +98,13 @@ def publish(argv: Sequence[str]) -> int:
             f"briefing publish: {plain_line(args.src)}: no such file or directory", file=sys.stderr
         )
         return 2
+    overlap = _overlap(src, out)
+    if overlap:
+        print(
+            f"briefing publish: {plain_line(args.out)}: {overlap}; choose a folder outside it",
+            file=sys.stderr,
+        )
+        return 2
     loaded, problems = load_sources(src)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -168,6 +175,23 @@ def publish(argv: Sequence[str]) -> int:
         f"({changed} new or changed)"
     )
     return 0
+
+
+def _overlap(src: Path, out: Path) -> str | None:
+    """Why OUT cannot hold the published copy of SRC, if it cannot.
+
+    The copies written to OUT (ID.yaml) would be read back as sources on the
+    next run, clash by id with their originals and fail every later publish;
+    an OUT holding SRC would be read the same way.
+    """
+    source, target = src.resolve(), out.resolve()
+    if target == source:
+        return "is the source"
+    if source.is_dir() and target.is_relative_to(source):
+        return "is inside the source folder"
+    if source.is_relative_to(target):
+        return "contains the source"
+    return None
 
 
 def _slug_of(text: str) -> str:
