@@ -23,7 +23,7 @@ from briefing.format.cleaning import plain_line
 from briefing.format.loader import BriefingError, Diagnostic, display_path, load_bytes, read_file
 from briefing.format.model import Briefing
 from briefing.render.exports import to_text
-from briefing.render.html import page_name, write_site
+from briefing.render.html import page_file, page_name, write_site
 from briefing.store.library import briefing_files
 
 
@@ -159,7 +159,7 @@ def publish(argv: Sequence[str]) -> int:
     write_site([briefing for briefing, _ in loaded], out, title=args.title)
     published = {entry.briefing_id for entry in entries}
     for gone in sorted(set(previous) - published):
-        for stale in (out / f"{gone}.yaml", out / f"{gone}.html"):
+        for stale in (out / f"{gone}.yaml", out / page_file(gone)):
             if stale.is_file():
                 stale.unlink()
     feed = build_feed(

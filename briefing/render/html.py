@@ -59,7 +59,14 @@ def attr(value: str) -> str:
 
 def page_name(briefing: Briefing) -> str:
     """The file name of a briefing's page in an exported folder (ids are slugs)."""
-    return f"{briefing.id}.html"
+    return page_file(briefing.id)
+
+
+def page_file(briefing_id: str) -> str:
+    """`ID.html`, except that the briefing `index` gets `index_.html`: `index.html`
+    is the folder's index, and no slug has an underscore, so no two names meet."""
+    name = f"{briefing_id}.html"
+    return f"{briefing_id}_.html" if name == INDEX_NAME else name
 
 
 def section_anchor(section_id: str) -> str:
