@@ -253,6 +253,9 @@ def test_any_text_is_shown_exactly_as_text(title: str, summary: str, outlet: str
         ('https://ev"il.example/', None),
         ("https://[::1/", None),
         ("//example.com/", None),
+        ("https://good.example\\@evil.example/", None),
+        ("https://good.example\\.evil.example/", None),
+        ("https://user@evil.example/", None),
         ("", None),
     ],
 )
