@@ -477,6 +477,18 @@ def apply_diff(old: str, diff: Iterable[tuple[Op, str]]) -> str:
     return "".join(out)
 
 
+def without_title(pieces: Sequence[tuple[Op, str]], title: str) -> list[tuple[Op, str]]:
+    """The pieces after an unchanged leading title: the compared text starts with the
+    section's title (so renaming a section counts), but a view that heads the
+    diff with the title would otherwise show it twice."""
+    head = title + "\n\n"
+    if pieces and pieces[0][0] != "-" and (pieces[0][1] == title or pieces[0][1].startswith(head)):
+        op, text = pieces[0]
+        rest = text[len(head) :]
+        return [*([(op, rest)] if rest else []), *pieces[1:]]
+    return list(pieces)
+
+
 def marked_pieces(diff: Sequence[tuple[Op, str]]) -> list[tuple[Op, str]]:
     """Pieces for display: whitespace at the end of a changed run moves outside it,
     so markers hug words (`[-old-] [+new+] rest`); a removed run's line breaks

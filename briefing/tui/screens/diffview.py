@@ -28,6 +28,7 @@ from briefing.tracking.changes import (
     Op,
     SectionChange,
     marked_pieces,
+    without_title,
     word_diff,
 )
 
@@ -42,9 +43,10 @@ def diff_content(change: SectionChange, cancelled: Callable[[], bool] | None = N
     """The marked diff of a section as Content (plain pieces, markers, styles)."""
     pieces: list[tuple[Op, str]]
     if change.status == "new" and change.new is not None:
-        pieces = [("+", change.new)]
+        pieces = without_title([("+", change.new)], change.title)
     elif change.old is not None and change.new is not None:
-        pieces = marked_pieces(word_diff(change.old, change.new, cancelled))
+        diff = word_diff(change.old, change.new, cancelled)
+        pieces = marked_pieces(without_title(diff, change.title))
     else:
         pieces = []
     parts: list[tuple[str, str] | str] = []
