@@ -22,7 +22,7 @@ from briefing.feeds.files import atomic_write
 from briefing.format.cleaning import plain_line
 from briefing.format.loader import BriefingError, Diagnostic, display_path, load_bytes, read_file
 from briefing.format.model import Briefing
-from briefing.render.html import page_name, write_site
+from briefing.render.html import page_file, page_name, write_site
 from briefing.store.library import briefing_files
 
 
@@ -97,6 +97,13 @@ def publish(argv: Sequence[str]) -> int:
             f"briefing publish: {plain_line(args.src)}: no such file or directory", file=sys.stderr
         )
         return 2
+    overlap = _overlap(src, out)
+    if overlap:
+        print(
+            f"briefing publish: {plain_line(args.out)}: {overlap}; choose a folder outside it",
+            file=sys.stderr,
+        )
+        return 2
     loaded, problems = load_sources(src)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -151,7 +158,7 @@ def publish(argv: Sequence[str]) -> int:
     write_site([briefing for briefing, _ in loaded], out, title=args.title)
     published = {entry.briefing_id for entry in entries}
     for gone in sorted(set(previous) - published):
-        for stale in (out / f"{gone}.yaml", out / f"{gone}.html"):
+        for stale in (out / f"{gone}.yaml", out / page_file(gone)):
             if stale.is_file():
                 stale.unlink()
     feed = build_feed(
@@ -197,6 +204,23 @@ def content_html(briefing: Briefing) -> str:
                 parts.append(f"<ul>{items}</ul>")
     parts.append(f"<p><small>{text(credit(briefing))}</small></p>")
     return "\n".join(parts)
+
+
+def _overlap(src: Path, out: Path) -> str | None:
+    """Why OUT cannot hold the published copy of SRC, if it cannot.
+
+    The copies written to OUT (ID.yaml) would be read back as sources on the
+    next run, clash by id with their originals and fail every later publish;
+    an OUT holding SRC would be read the same way.
+    """
+    source, target = src.resolve(), out.resolve()
+    if target == source:
+        return "is the source"
+    if source.is_dir() and target.is_relative_to(source):
+        return "is inside the source folder"
+    if source.is_relative_to(target):
+        return "contains the source"
+    return None
 
 
 def _slug_of(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -71,7 +72,10 @@ timeline:                       # dated events: YYYY, YYYY-MM or YYYY-MM-DD
 def skeleton(briefing_id: str, name: str, today: dt.date | None = None) -> str:
     """The commented starting file for `briefing_id`, saved as `name`."""
     day = (today or dt.date.today()).isoformat()
-    return SKELETON.format(id=briefing_id, today=day, name=name, schema=EDITOR_FILE)
+    # The file name lands in a comment line: one line (a newline in it would
+    # start a key of its own) and quoted, so the suggested command runs as shown.
+    shown = shlex.quote(plain_line(name))
+    return SKELETON.format(id=briefing_id, today=day, name=shown, schema=EDITOR_FILE)
 
 
 def _parser() -> argparse.ArgumentParser:

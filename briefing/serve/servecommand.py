@@ -42,6 +42,17 @@ signals: SIGTERM stops (readers save first), SIGHUP reloads the library.
 """
 
 
+def _port(value: str) -> int:
+    """A TCP port, 0-65535: past it the system would bind a different, random one."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0-65535")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     defaults = Limits()
     parser = argparse.ArgumentParser(
@@ -51,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     add = parser.add_argument
     add("paths", nargs="*", metavar="PATH", help="briefing files or folders to serve")
     add("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    add("--port", type=int, default=2222, help="port to listen on (default: 2222)")
+    add("--port", type=_port, default=2222, help="port to listen on (default: 2222)")
     add(
         "--host-key",
         type=Path,

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.tracking.changes import (
+    DIFF_BUDGET,
+    DIFF_LIMIT,
+    MATCHER_CAP,
+    DiffCancelled,
     apply_diff,
     compare,
     marked_text,
@@ -114,3 +123,59 @@ def test_change_tracking_is_ui_free_and_loads_no_diff_code() -> None:
     )
     assert "briefing" in modules
     assert not modules & {*UI, "difflib"}, modules & {*UI, "difflib"}
+
+
+LONG_WORDS = WORDS | st.sampled_from([f"w{n}" for n in range(40)])
+LONG_TEXTS = st.lists(LONG_WORDS, min_size=220, max_size=600).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(old=LONG_TEXTS, new=LONG_TEXTS)
+def test_long_texts_past_the_matcher_cap_still_diff_exactly(old: str, new: str) -> None:
+    diff = word_diff(old, new)
+    assert apply_diff(old, diff) == new
+    assert "".join(text for op, text in diff if op != "+") == old
+
+
+def _spy_on_matcher(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes (old x new tokens) every real SequenceMatcher is asked to compare."""
+    sizes: list[int] = []
+    real = difflib.SequenceMatcher
+
+    def counting(isjunk: None, a: Sequence[str], b: Sequence[str], autojunk: bool = True) -> Any:
+        sizes.append(len(a) * len(b))
+        return real(isjunk, a, b, autojunk=autojunk)
+
+    monkeypatch.setattr(difflib, "SequenceMatcher", counting)
+    return sizes
+
+
+def test_the_worst_case_at_the_size_bound_stays_within_the_work_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Three words in two unrelated orders: difflib alone compares every token of
+    # one with every token of the other, and more (minutes at 20,000 characters).
+    old = " ".join("abc"[n * 7 % 3] for n in range(DIFF_LIMIT // 2))[:DIFF_LIMIT]
+    new = " ".join("abc"[n * n % 3] for n in range(DIFF_LIMIT // 2))[:DIFF_LIMIT]
+    sizes = _spy_on_matcher(monkeypatch)
+    diff = word_diff(old, new)
+    assert apply_diff(old, diff) == new
+    assert all(size <= MATCHER_CAP for size in sizes)
+    assert sum(sizes) <= DIFF_BUDGET
+
+
+def test_a_long_section_with_edits_far_apart_marks_only_the_edits() -> None:
+    words = [f"word{n}" for n in range(3000)]
+    old = " ".join(words)
+    edited = [*words]
+    edited[10], edited[1500], edited[2990] = "first", "middle", "last"
+    diff = word_diff(old, " ".join(edited))
+    assert [text.strip() for op, text in diff if op == "+"] == ["first", "middle", "last"]
+    assert [text.strip() for op, text in diff if op == "-"] == ["word10", "word1500", "word2990"]
+
+
+def test_a_diff_no_longer_wanted_stops() -> None:
+    old = " ".join(f"w{n % 50}" for n in range(4000))
+    new = " ".join(f"w{n % 47}" for n in range(4000))
+    with pytest.raises(DiffCancelled):
+        word_diff(old, new, cancelled=lambda: True)

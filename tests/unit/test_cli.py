@@ -427,3 +427,11 @@ def test_narrow_output_encodings(cli: CliRunner, env: dict[str, str]) -> None:
     checked = cli("check", str(FIXTURES / "valid" / "control-chars.yaml"), env=env)
     assert checked.returncode == 0
     assert checked.stderr.endswith("1 loaded, 0 refused\n")
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "ssh"])
+def test_serve_refuses_a_port_that_is_not_one(cli: CliRunner, port: str) -> None:
+    result = cli("serve", "--port", port)
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: briefing serve")
+    assert "argument --port:" in result.stderr

@@ -119,6 +119,22 @@ def test_new_refuses_a_bad_id(briefing: Run, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_new_keeps_a_file_name_with_a_newline_inside_its_comment(
+    briefing: Run, tmp_path: Path
+) -> None:
+    name = "ok\nid: injected\ntitle: x.yaml"
+    made = briefing("new", "ok", "-o", name)
+    assert made.returncode == 0, made.stderr
+    text = (tmp_path / name).read_text(encoding="utf-8")
+    assert "\nid: injected" not in text and "\ntitle: x" not in text
+    assert [line for line in text.splitlines() if line.startswith("id:")] == [
+        line for line in text.splitlines() if line.startswith("id: ok ")
+    ]
+    shown = briefing("show", name, "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["id"] == "ok"
+
+
 # briefing schema
 
 

@@ -99,6 +99,19 @@ def test_publish_refuses_when_a_briefing_fails_check(tmp_path: Path) -> None:
     assert run("publish", str(tmp_path / "missing"), str(out)).code == 2
 
 
+@pytest.mark.parametrize("out", [".", "site", ".."])
+def test_publish_refuses_an_output_folder_overlapping_the_source(tmp_path: Path, out: str) -> None:
+    src = tmp_path / "src"
+    write_briefings(src, 2)
+    before = sorted(path.name for path in src.iterdir())
+    result = run("publish", str(src), str(src / out))
+    assert result.code == 2, result.err
+    assert "choose a folder outside it" in result.err
+    assert sorted(path.name for path in src.iterdir()) == before
+    assert run("publish", str(src), str(tmp_path / "out")).code == 0
+    assert run("publish", str(src), str(tmp_path / "out")).code == 0
+
+
 @pytest.mark.parametrize(
     ("previous", "warning"),
     [

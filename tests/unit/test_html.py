@@ -6,6 +6,7 @@ browser, the Nu checker and axe-core run in test_html_browser.py.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -252,6 +253,9 @@ def test_any_text_is_shown_exactly_as_text(title: str, summary: str, outlet: str
         ('https://ev"il.example/', None),
         ("https://[::1/", None),
         ("//example.com/", None),
+        ("https://good.example\\@evil.example/", None),
+        ("https://good.example\\.evil.example/", None),
+        ("https://user@evil.example/", None),
         ("", None),
     ],
 )
@@ -279,6 +283,20 @@ def test_write_site_writes_pages_and_index(bundled: Briefing, tmp_path: Path) ->
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == sorted(p.name for p in written)
     write_page(bundled, tmp_path / "one.html")
     assert (tmp_path / "one.html").read_text(encoding="utf-8") == render_page(bundled)
+
+
+def test_a_briefing_called_index_does_not_overwrite_the_index(
+    bundled: Briefing, tmp_path: Path
+) -> None:
+    named_index = dataclasses.replace(bundled, id="index")
+    written = write_site([named_index, bundled], tmp_path / "site")
+    names = [p.name for p in written]
+    assert len(set(names)) == len(names) == 3
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert index == render_index([named_index, bundled])
+    assert f'href="{page_name(named_index)}"' in index
+    page = (tmp_path / "site" / page_name(named_index)).read_text(encoding="utf-8")
+    assert page == render_page(named_index, index_href="index.html")
 
 
 def test_show_html_prints_the_page(cli: CliRunner, bundled: Briefing) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,23 @@ def test_the_hash_in_state_avoids_reading_the_remembered_text(
     assert changes is not None
     assert changes.marked == {"a": "changed", "c": "new"}
     assert [c.id for c in changes.removed] == ["b"]
+
+
+def test_a_fifo_in_place_of_a_version_is_set_aside_without_blocking(tmp_path: Path) -> None:
+    path = version_path("story", tmp_path)
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    version, warning = load_version("story", tmp_path)
+    assert version is None
+    assert warning is not None and "not a regular file" in warning
+    assert not path.exists()
+
+
+def test_deeply_nested_json_is_set_aside_not_a_recursion_error(tmp_path: Path) -> None:
+    path = version_path("story", tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    version, warning = load_version("story", tmp_path)
+    assert version is None
+    assert warning is not None and "nested deeper" in warning
+    assert load_version("story", tmp_path) == (None, None)

@@ -3,6 +3,8 @@
 Opened with `D` on a changed (or new) section and closed with `D` or Esc.
 The word diff runs in a thread: two sections near the 20,000-character bound
 take a noticeable moment, and the reader must keep answering keys meanwhile.
+The thread polls its worker's cancellation between steps, so closing the view
+or quitting never waits for a diff nobody will see.
 Content is untrusted: it reaches the screen only as `Content` pieces, never
 as markup, and the `[+…+]`/`[-…-]` markers keep the view readable without
 colour (NO_COLOR, a monochrome terminal, a screen reader).
@@ -10,6 +12,7 @@ colour (NO_COLOR, a monochrome terminal, a screen reader).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -18,8 +21,17 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
-from briefing.tracking.changes import Changes, Op, SectionChange, marked_pieces, word_diff
+from briefing.tracking.changes import (
+    Changes,
+    DiffCancelled,
+    Op,
+    SectionChange,
+    marked_pieces,
+    without_title,
+    word_diff,
+)
 from briefing.tui.widgets.pager import Pager
 
 if TYPE_CHECKING:
@@ -29,13 +41,14 @@ ADDED = "bold underline $text-success"
 REMOVED = "strike $text-error"
 
 
-def diff_content(change: SectionChange) -> Content:
+def diff_content(change: SectionChange, cancelled: Callable[[], bool] | None = None) -> Content:
     """The marked diff of a section as Content (plain pieces, markers, styles)."""
     pieces: list[tuple[Op, str]]
     if change.status == "new" and change.new is not None:
-        pieces = [("+", change.new)]
+        pieces = without_title([("+", change.new)], change.title)
     elif change.old is not None and change.new is not None:
-        pieces = marked_pieces(word_diff(change.old, change.new))
+        diff = word_diff(change.old, change.new, cancelled)
+        pieces = marked_pieces(without_title(diff, change.title))
     else:
         pieces = []
     parts: list[tuple[str, str] | str] = []
@@ -85,7 +98,11 @@ class DiffScreen(ModalScreen[None]):
         self.run_worker(self._compute, thread=True, exclusive=True)
 
     def _compute(self) -> None:
-        content = diff_content(self.change)
+        worker = get_current_worker()
+        try:
+            content = diff_content(self.change, lambda: worker.is_cancelled)
+        except DiffCancelled:
+            return
         self.app.call_from_thread(self._show, content)
 
     def _show(self, content: Content) -> None:
