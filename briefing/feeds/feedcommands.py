@@ -13,6 +13,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 
+from briefing.commandline import command_parser
 from briefing.feeds.fetch import FetchError, check_url
 from briefing.feeds.store import (
     MAX_URL,
@@ -63,10 +64,10 @@ def _timeout(parser: argparse.ArgumentParser) -> None:
 
 
 def subscribe(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="briefing subscribe",
-        description="Subscribe to a briefing feed: it is fetched once to check that it is one.",
-        epilog=f"subscriptions are kept in {subscriptions_path()}",
+    parser = command_parser(
+        "subscribe",
+        "Subscribe to a briefing feed: it is fetched once to check that it is one.",
+        f"subscriptions are kept in {subscriptions_path()}",
     )
     parser.add_argument("url", metavar="URL", help="the feed's http or https URL")
     parser.add_argument("--name", help="a short name for the feed (default: from its title)")
@@ -118,9 +119,8 @@ def subscribe(argv: Sequence[str]) -> int:
 
 
 def unsubscribe(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="briefing unsubscribe",
-        description="Stop following a feed and delete the briefings downloaded from it.",
+    parser = command_parser(
+        "unsubscribe", "Stop following a feed and delete the briefings downloaded from it."
     )
     parser.add_argument("key", metavar="URL|NAME")
     args = parser.parse_args(argv)
@@ -143,10 +143,10 @@ def unsubscribe(argv: Sequence[str]) -> int:
 
 
 def feeds_(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="briefing feeds",
-        description="List subscriptions: name, last update, status, briefings held, URL.",
-        epilog=f"subscriptions: {subscriptions_path()}\ndownloads: {feeds_dir()}/NAME/",
+    parser = command_parser(
+        "feeds",
+        "List subscriptions: name, last update, status, briefings held, URL.",
+        f"subscriptions: {subscriptions_path()}\ndownloads: {feeds_dir()}/NAME/",
     )
     parser.parse_args(argv)
     feeds = _load()
@@ -175,11 +175,10 @@ def feeds_(argv: Sequence[str]) -> int:
 
 
 def update(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="briefing update",
-        description="Download what is new or changed in every feed (or the NAMEs given).",
-        epilog="exit status: 0 every feed updated or unchanged, 1 some failed (listed), "
-        "2 usage error.",
+    parser = command_parser(
+        "update",
+        "Download what is new or changed in every feed (or the NAMEs given).",
+        "exit status: 0 every feed updated or unchanged, 1 some failed (listed), 2 usage error.",
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help="feeds to update (default: all)")
     parser.add_argument(

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from briefing.commandline import command_parser
 from briefing.feeds import FEED_FILE
 from briefing.feeds.atom import Entry, build_feed, read_previous
 from briefing.feeds.files import atomic_write
@@ -27,12 +28,12 @@ from briefing.store.library import briefing_files
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing publish",
-        description="Check every briefing in SRC, then write them and an Atom feed "
+    parser = command_parser(
+        "publish",
+        "Check every briefing in SRC, then write them and an Atom feed "
         f"({FEED_FILE}) to OUT, ready for any static web server.",
-        epilog="example: briefing publish content/ public/ --base-url https://news.example/ "
-        '--title "Our briefings"\n'
+        "example:\n"
+        '  briefing publish content/ public/ --base-url https://news.example/ --title "Ours"\n'
         "exit status: 0 published, 1 a briefing fails check (nothing is written), 2 usage error.",
     )
     parser.add_argument("src", metavar="SRC", help="a folder of briefings (or one file)")

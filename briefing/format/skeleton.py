@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from briefing.commandline import command_parser
 from briefing.format.cleaning import plain_line
 from briefing.format.fields import MAX_SLUG, SLUG
 from briefing.format.json_schema import EDITOR_FILE
@@ -79,11 +80,11 @@ def skeleton(briefing_id: str, name: str, today: dt.date | None = None) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing new",
-        description="Write a commented skeleton briefing that passes `briefing check --strict` "
+    parser = command_parser(
+        "new",
+        "Write a commented skeleton briefing that passes `briefing check --strict` "
         "and shows every field once. Never overwrites a file.",
-        epilog="example: briefing new harbour-bridge && $EDITOR harbour-bridge.yaml",
+        "example: briefing new harbour-bridge && $EDITOR harbour-bridge.yaml",
     )
     parser.add_argument("id", metavar="ID", help="the new briefing's id, like harbour-bridge-2025")
     parser.add_argument("-o", "--output", metavar="PATH", help="default: ./ID.yaml")

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
+from briefing.commandline import command_parser
 from briefing.format.cleaning import plain_line
 from briefing.serve.limits import Limits, Startups
 
@@ -55,10 +56,7 @@ def _port(value: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     defaults = Limits()
-    parser = argparse.ArgumentParser(
-        prog="briefing serve", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+    parser = command_parser('serve', DESCRIPTION, EPILOG)  # fmt: skip
     add = parser.add_argument
     add("paths", nargs="*", metavar="PATH", help="briefing files or folders to serve")
     add("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

@@ -272,13 +272,30 @@ def test_show_folder_picks_newest_and_first_on_a_tie(cli: CliRunner, tmp_path: P
     assert json.loads(result.stdout)["id"] == "first"
 
 
-def test_show_unknown_id(cli: CliRunner) -> None:
-    result = cli("show", "no-such-briefing")
-    assert result.returncode == 1
-    assert result.stdout == ""
-    assert result.stderr == (
-        f"briefing: no briefing with id 'no-such-briefing' (known: {BUNDLED_ID})\n"
+def test_show_unknown_id_exits_as_the_reader_does(cli: CliRunner) -> None:
+    """`briefing show nosuch` and `briefing nosuch`: the same exit and the same line."""
+    shown = cli("show", "no-such-briefing")
+    read = cli("no-such-briefing")
+    assert shown.returncode == read.returncode == 2
+    assert shown.stdout == read.stdout == ""
+    assert shown.stderr == (
+        "briefing show: 'no-such-briefing' is not a file or a briefing id;"
+        " `briefing list` shows the ids\n"
     )
+    assert read.stderr.startswith("briefing: 'no-such-briefing' is not a command, a file or")
+
+
+def test_list_and_check_report_a_missing_path_alike(cli: CliRunner) -> None:
+    listed, checked = cli("list", "nosuchdir"), cli("check", "nosuchdir")
+    assert listed.returncode == checked.returncode == 2
+    assert listed.stderr == "briefing list: nosuchdir: no such file or directory\n"
+    assert checked.stderr == "briefing check: nosuchdir: no such file or directory\n"
+
+
+def test_subscribe_says_what_a_feed_url_looks_like(cli: CliRunner) -> None:
+    result = cli("subscribe", "notaurl")
+    assert result.returncode == 2
+    assert "https://news.example/feed.atom" in result.stderr
 
 
 def test_show_refused_file(cli: CliRunner) -> None:

@@ -374,7 +374,7 @@ def test_show_a_missing_path_says_no_such_file(briefing: Run) -> None:
 
 def test_show_an_unknown_id_suggests_the_closest(briefing: Run) -> None:
     result = briefing("show", "iran-pakistan")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr.endswith(f"; did you mean the briefing {BUNDLED_ID!r}?\n")
 
 

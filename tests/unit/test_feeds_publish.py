@@ -165,9 +165,11 @@ def test_retry_after_takes_seconds_or_a_date_within_bounds() -> None:
 
 
 def test_subscribe_refuses_what_is_not_http(tmp_path: Path) -> None:
-    for url in ("file:///etc/passwd", "ftp://x/feed", "data:,x", "feed.atom"):
+    for url in ("file:///etc/passwd", "ftp://x/feed", "data:,x"):
         result = run("subscribe", url)
         assert result.code == 2 and "only http and https" in result.err
+    result = run("subscribe", "feed.atom")
+    assert result.code == 2 and "starts with http:// or https://" in result.err
 
 
 @settings(max_examples=60, deadline=None)
