@@ -66,7 +66,7 @@ def test_precedence_first_copy_wins_with_a_warning(
     library = discover([cmd], environ)
     assert [(f.briefing.id, f.briefing.title, f.origin) for f in library.found] == [
         ("story", "From the command line", "command line"),
-        (BUNDLED_ID, "Iran and Pakistan trade strikes over a restive border", "bundled"),
+        (BUNDLED_ID, "Iran and Pakistan trade strikes across a restive border", "bundled"),
     ]
     assert [str(d) for d in library.diagnostics] == [
         "env/a.yaml:1:1: warning: id 'story' is already loaded from cmd/a.yaml; "
