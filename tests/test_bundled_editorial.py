@@ -13,11 +13,12 @@ What they check:
   the sheet: the sheet keeps some of the report's phrasing, so a long shared
   run is a sign of copying (exemptions below, each with its reason);
 - every glossary name and alias appears in the sheet;
-- none of the phrases issue 11 found defective remains, and the structure it
-  asked for holds;
-- each claim is attributed as the report attributes it (whose framing, whose
-  words), credits stay out of the news, sections run in the order a reader
-  needs, and the stilted lines an editor flagged stay gone.
+- none of the phrases an editor found defective remains, credits stay out of
+  Analysis and the ambassador's recall is a reaction;
+- each claim is attributed as the fact sheet attributes it (the report's own
+  judgement, or which source said it), credits stay out of the news, sections
+  run in the order a reader needs, and the stilted lines an editor flagged
+  stay gone.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 RUN = 12
-"""A shared run of this many words or more counts as copied (issue 11)."""
+"""A shared run of this many words or more counts as copied."""
 
 EXEMPT_RUNS: dict[str, str] = {}
 """Word runs (lower case, as `words()` gives them) allowed to be shared, with why.
@@ -50,7 +51,7 @@ test, so this table cannot silently grow out of date.
 """
 
 DEFECTIVE = (
-    # The seven defects issue 11 quotes, each a claim the report does not make.
+    # The seven defects an editor found, each a claim the report does not make.
     "is a hero to supporters",  # he *was* (past tense in the report)
     "Islamic State claims responsibility",  # dated the claim; the report does not
     "they also signalled Iran's resolve",  # Brew: the strike was *meant to* signal it
@@ -58,7 +59,7 @@ DEFECTIVE = (
     "an insider and analysts",  # one insider and *an* analyst
     "The report calls the strikes the highest-profile cross-border intrusions",  # the sources'
     'as in "Tehran condemned"',  # words the report does not use
-    # The issue's "Also" list: framing and inferences the sheet does not support.
+    # Framing and inferences the sheet does not support, flagged with them.
     "friendly, brotherly neighbour",
     "the group at the centre of this clash",
     "Iranian commander",
@@ -187,7 +188,10 @@ def test_every_glossary_name_and_alias_is_in_the_sheet(briefing: Briefing, sheet
     assert absent == []
 
 
-def test_glossary_has_the_names_issue_11_added(briefing: Briefing) -> None:
+def test_glossary_has_the_reports_places_and_the_palestinians_as_a_group(
+    briefing: Briefing,
+) -> None:
+    """The dateline, the Wilson Center's city and the region's names each have a card."""
     names = {entry.name: entry for entry in briefing.glossary}
     for name in ("Dubai", "Washington", "Middle East", "Mediterranean", "Gulf"):
         assert name in names, name
@@ -204,7 +208,7 @@ def test_no_defective_phrase_remains(briefing: Briefing) -> None:
     assert remaining == []
 
 
-def test_structure_issue_11_asked_for(briefing: Briefing) -> None:
+def test_credits_stay_out_of_analysis_and_the_recall_is_a_reaction(briefing: Briefing) -> None:
     """Credits are not analysis; the ambassador's recall is a reaction, not a strike."""
 
     def body(section_id: str) -> str:
