@@ -207,7 +207,7 @@ def test_sighup_reloads_the_library_for_new_sessions(home: Path) -> None:
         text = bundled.read_text(encoding="utf-8")
         text = text.replace("id: iran-pakistan-2024-01", "id: a-later-story", 1)
         text = text.replace(
-            "title: Iran and Pakistan trade strikes over a restive border",
+            "title: Iran and Pakistan trade strikes across a restive border",
             "title: A later story arrives",
             1,
         )

@@ -167,8 +167,8 @@ def test_list_table(cli: CliRunner) -> None:
     header, row = result.stdout.splitlines()
     assert header.split() == ["DATE", "ID", "TITLE", "SECTIONS", "GLOSSARY", "ORIGIN"]
     assert row.split()[:2] == ["2024-01-19", BUNDLED_ID]
-    assert row.split()[-3:] == ["4", "36", "bundled"]
-    assert "  Iran and Pakistan trade strikes over a restive border  " in row
+    assert row.split()[-3:] == ["4", "35", "bundled"]
+    assert "  Iran and Pakistan trade strikes across a restive border  " in row
 
 
 def test_list_json(cli: CliRunner) -> None:
@@ -178,9 +178,9 @@ def test_list_json(cli: CliRunner) -> None:
     assert row == {
         "id": BUNDLED_ID,
         "date": "2024-01-19",
-        "title": "Iran and Pakistan trade strikes over a restive border",
+        "title": "Iran and Pakistan trade strikes across a restive border",
         "sections": 4,
-        "glossary": 36,
+        "glossary": 35,
         "origin": "bundled",
         "path": str(BUNDLED),
     }
@@ -236,7 +236,7 @@ def test_show_markdown(cli: CliRunner) -> None:
     result = cli("show", BUNDLED_ID, "--format", "markdown")
     assert result.returncode == 0
     assert result.stdout.startswith(
-        "# Iran and Pakistan trade strikes over a restive border\n*2024-01-19 · Reuters"
+        "# Iran and Pakistan trade strikes across a restive border\n*2024-01-19 · Reuters"
     )
     assert "\n## 1\\. Background\n" in result.stdout
 
@@ -246,7 +246,7 @@ def test_show_text_is_plain_when_piped(cli: CliRunner) -> None:
     assert result.returncode == 0
     assert "\x1b" not in result.stdout
     lines = result.stdout.splitlines()
-    assert lines[0] == "Iran and Pakistan trade strikes over a restive border"
+    assert lines[0] == "Iran and Pakistan trade strikes across a restive border"
     assert lines[1] == "=" * len(lines[0])
     assert max(map(len, lines)) <= 80
 
@@ -377,7 +377,7 @@ def test_styled_show_on_a_terminal_stays_inert() -> None:
 def test_plain_reader_prints_the_briefing(cli: CliRunner) -> None:
     result = cli("--plain", str(BUNDLED))
     assert result.returncode == 0
-    assert result.stdout.startswith("Iran and Pakistan trade strikes over a restive border\n")
+    assert result.stdout.startswith("Iran and Pakistan trade strikes across a restive border\n")
 
 
 def test_reader_missing_path_exits_2(cli: CliRunner) -> None:

@@ -24,7 +24,7 @@ from briefing.format.json_schema import schema_text
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MINIMAL = FIXTURES / "valid" / "minimal.yaml"
 BUNDLED_ID = "iran-pakistan-2024-01"
-BUNDLED_TITLE = "Iran and Pakistan trade strikes over a restive border"
+BUNDLED_TITLE = "Iran and Pakistan trade strikes across a restive border"
 SCRIPT = Path(sys.executable).parent / "briefing"
 
 Run = Callable[..., subprocess.CompletedProcess[str]]

@@ -63,7 +63,7 @@ def test_precedence_first_copy_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     library = discover([cmd], environ)
     assert [(f.briefing.id, f.briefing.title, f.origin) for f in library.found] == [
         ("story", "From the command line", "command line"),
-        (BUNDLED_ID, "Iran and Pakistan trade strikes over a restive border", "bundled"),
+        (BUNDLED_ID, "Iran and Pakistan trade strikes across a restive border", "bundled"),
     ]
     assert library.diagnostics == []  # a file named on the command line wins quietly
     assert library.refused == 0
