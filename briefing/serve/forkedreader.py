@@ -98,4 +98,7 @@ def run_session(library: Library, *, anonymous: bool) -> int:
         found.briefing, library=library, anonymous=anonymous, driver_class=ReaderDriver
     )
     result = app.run()
+    from briefing.tui.app import finish_saving
+
+    finish_saving()
     return result if isinstance(result, int) else app.return_code or 0

@@ -19,10 +19,10 @@ from briefing.format.model import Briefing
 from briefing.store.state import ReadingState
 from briefing.store.versions import (
     changes_since_read,
+    has_version,
     open_with_changes,
     remember,
     removed_line,
-    version_path,
 )
 from briefing.tracking.changes import Changes, Version, briefing_hash, compare_versions, version_of
 from briefing.tracking.filewatch import POLL_SECONDS, SETTLE_SECONDS, FileWatch, watching_enabled
@@ -68,18 +68,18 @@ class ChangeTracker:
         return notes
 
     def remember(self, reader: ReaderScreen) -> str | None:
-        """Keep what the reader shows as the version last read; the hash for the state file."""
+        """Keep what the reader shows as the version last read; the hash for the state record."""
         try:
             if reader.version is None:
                 # Opened unchanged (or never read): one fast hash says if there is work.
                 briefing = reader.briefing
-                if (
-                    reader.seen == briefing_hash(briefing)
-                    and version_path(briefing.id, self.state_dir).exists()
+                if reader.seen == briefing_hash(briefing) and has_version(
+                    briefing.id, self.state_dir
                 ):
                     return reader.seen
                 reader.version = version_of(briefing)
-            reader.seen = remember(reader.version, reader.seen, self.state_dir)
+            # Queued for the store's writer thread: the event loop never waits for a database.
+            reader.seen = remember(reader.version, reader.seen, self.state_dir, wait=False)
         except (OSError, ValueError) as error:
             self.app.log.warning(f"could not remember the version read: {error}")
         return reader.seen
