@@ -111,6 +111,8 @@ class Store:
         self._engine: Engine | None = None
         self._opening = threading.Lock()
         self._pending: dict[tuple[str, str], tuple[bytes, float]] = {}
+        self._in_flight: dict[tuple[str, str], tuple[bytes, float]] = {}
+        """What the writer is writing now: still read back as saved until it is."""
         self._changed = threading.Condition()
         self._writing = 0
         self._writer: threading.Thread | None = None
@@ -145,7 +147,7 @@ class Store:
     def load(self, kind: str, key: str) -> tuple[bytes, float] | None:
         """The newest payload of a record: queued, or from the database."""
         with self._changed:
-            queued = self._pending.get((kind, key))
+            queued = self._pending.get((kind, key)) or self._in_flight.get((kind, key))
         if queued is not None:
             return queued
         if self._engine is None and not self._exists():
@@ -223,6 +225,7 @@ class Store:
                     self._changed.wait()
                 batch = dict(self._pending)
                 self._pending.clear()
+                self._in_flight = batch
                 self._writing = len(batch)
             failed: dict[tuple[str, str], tuple[bytes, float]] = {}
             for (kind, key), (payload, saved) in batch.items():
@@ -236,6 +239,7 @@ class Store:
             with self._changed:
                 for record, value in failed.items():
                     self._pending.setdefault(record, value)  # a newer save wins
+                self._in_flight = {}
                 self._writing = 0
                 if failed and not self._told:
                     self._told = True
