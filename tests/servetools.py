@@ -18,8 +18,10 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tests.ptyterm import Terminal
+from tests.storetools import saved_state
 
 BRIEFING = shutil.which("briefing", path=str(Path(sys.executable).parent))
 SSH = shutil.which("ssh")
@@ -91,10 +93,16 @@ class Served:
             time.sleep(0.05)
         return needle in self.log()
 
-    def state_file(self, key: Path, briefing_id: str = "iran-pakistan-2024-01") -> Path:
-        digest = hashlib.sha256(fingerprint(key).encode()).hexdigest()
+    def reader_folder(self, key: Path) -> Path:
+        """Where the reader of `key` keeps its state (its SQLite database is in there)."""
         readers = self.home / "state" / "briefing" / "serve" / "readers"
-        return readers / digest / "state" / "briefing" / f"{briefing_id}.json"
+        return readers / reader_digest(key) / "state" / "briefing"
+
+    def saved_state(
+        self, key: Path, briefing_id: str = "iran-pakistan-2024-01"
+    ) -> dict[str, Any] | None:
+        """What the reader of `key` saved for a briefing (None: nothing)."""
+        return saved_state(self.reader_folder(key), briefing_id, f"ssh:{reader_digest(key)}")
 
     def readers(self) -> list[int]:
         """Pids of the running readers (children of the zygote, a child of the server)."""
@@ -143,6 +151,11 @@ class Served:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.stop(timeout=20)
+
+
+def reader_digest(key: Path) -> str:
+    """The name the server gives the reader of `key` (a hash of its fingerprint)."""
+    return hashlib.sha256(fingerprint(key).encode()).hexdigest()
 
 
 def children(pid: int) -> list[int]:

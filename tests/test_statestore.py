@@ -18,7 +18,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from briefing.store import schema, statestore
 from briefing.store.statestore import (
@@ -88,7 +94,8 @@ def test_a_record_saved_is_read_back(engine_store: Store) -> None:
     record = engine_store.load(STATE, "story")
     assert record is not None and record[0] == b'{"scroll_y": 3}' and record[1] > 0
     engine_store.save(STATE, "story", b"{}")
-    assert engine_store.load(STATE, "story") == (b"{}", pytest.approx(record[1], abs=60))
+    again = engine_store.load(STATE, "story")
+    assert again is not None and again[0] == b"{}" and again[1] >= record[1]
     assert engine_store.keys(STATE) == ["story"]
     engine_store.delete(STATE, "story")
     assert engine_store.load(STATE, "story") is None
@@ -153,7 +160,8 @@ def test_two_writers_of_one_briefing_never_tear_a_row(
 def test_queued_saves_are_read_back_before_they_are_written(engine_store: Store) -> None:
     engine_store.save(STATE, "story", b"one", wait=False)
     engine_store.save(STATE, "story", b"two", wait=False)
-    assert engine_store.load(STATE, "story") == (b"two", pytest.approx(0, abs=1e10))
+    queued = engine_store.load(STATE, "story")
+    assert queued is not None and queued[0] == b"two"
     assert engine_store.flush()
     assert engine_store.load(STATE, "story")[0] == b"two"  # type: ignore[index]
 
@@ -247,13 +255,11 @@ def test_the_store_behaves_as_a_dict(make_store: tuple[str, MakeStore, str]) -> 
     class Machine(StoreAgainstADict):
         pass
 
-    Machine.make = staticmethod(make)  # type: ignore[assignment]
-    runner = Machine.TestCase()
-    runner.settings = settings(
+    Machine.make = staticmethod(make)
+    run_state_machine_as_test(Machine, settings=settings(
         max_examples=25, stateful_step_count=12, deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
-    )  # fmt: skip
-    runner.runTest()
+    ))  # fmt: skip
 
 
 @settings(max_examples=30, deadline=None)

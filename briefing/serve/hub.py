@@ -154,14 +154,17 @@ class Hub:
         self._next_id += 1
         self._by_id[self._next_id] = session
         fingerprint = session.connection.fingerprint
+        digest = None
         if fingerprint is None:
             home = self.state_root / "anonymous" / uuid.uuid4().hex
         else:
             digest = hashlib.sha256(fingerprint.encode("ascii")).hexdigest()
             home = self.state_root / "readers" / digest
         home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # `reader` names the key's records in a shared state database (the same
+        # hash as the folder, so no backend needs to know the others' folders).
         request = {"op": "spawn", "id": self._next_id, "env": env, "home": str(home),
-                   "anonymous": fingerprint is None,
+                   "anonymous": fingerprint is None, "reader": digest,
                    "memory": self.limits.max_memory_mb * 1024 * 1024}  # fmt: skip
         zygote.send(self.zygote, request, [slave])
         return str(home)

@@ -140,6 +140,13 @@ def _parser() -> argparse.ArgumentParser:
         help="look for changed briefings this often; 0: only on SIGHUP (default: 5)",
     )
     add(
+        "--state-url",
+        default=os.environ.get("BRIEFING_STATE_URL") or None,
+        metavar="postgresql://...",
+        help="keep readers' places in this PostgreSQL database, shared by several hosts "
+        "(needs briefing[postgres]; default: BRIEFING_STATE_URL, else SQLite per reader)",
+    )
+    add(
         "--grace",
         type=float,
         default=defaults.grace,
@@ -172,6 +179,12 @@ def serve(argv: Sequence[str]) -> int:
         max_session=args.max_session, max_memory_mb=args.max_memory,
         max_backlog=args.max_backlog, grace=args.grace,
     )  # fmt: skip
+    if args.state_url is not None:
+        problem = _state_url_problem(args.state_url)
+        if problem:
+            print(f"briefing serve: --state-url: {problem}", file=sys.stderr)
+            return 2
+        os.environ["BRIEFING_STATE_URL"] = args.state_url  # the zygote and readers inherit it
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s briefing serve: %(message)s")  # fmt: skip
     logging.getLogger("asyncssh").setLevel(logging.INFO)
@@ -186,6 +199,18 @@ def serve(argv: Sequence[str]) -> int:
     finally:
         link.close()
         _reap(pid)
+
+
+def _state_url_problem(url: str) -> str | None:
+    """Why the state database URL cannot be used, or None."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        return "must be a postgresql:// URL"
+    if (
+        importlib.util.find_spec("psycopg") is None
+        or importlib.util.find_spec("psycopg_pool") is None
+    ):
+        return "needs psycopg: pip install 'briefing[postgres]'"
+    return None
 
 
 def _quiet_asyncssh(record: logging.LogRecord) -> bool:
@@ -249,6 +274,8 @@ async def _main(args: argparse.Namespace, limits: Limits, pid: int, link: socket
     host, port = listener.getsockname()[:2]
     log.info("listening on %s port %d, %d briefings, host key %s", host, port, briefings,
              key.get_fingerprint("sha256"))  # fmt: skip
+    if args.state_url:
+        log.info("readers' state in PostgreSQL at %s", _without_password(args.state_url))
     tasks = [loop.create_task(hub.accept(listener)), loop.create_task(hub.housekeeping())]
     if args.watch > 0:
         from briefing.serve.librarywatch import watch_library
@@ -263,6 +290,13 @@ async def _main(args: argparse.Namespace, limits: Limits, pid: int, link: socket
     await hub.stop()
     log.info("stopped")
     return 0
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path}"
 
 
 def _listen(host: str, port: int) -> socket.socket:
