@@ -16,6 +16,7 @@ lock, so N backends starting at once migrate once.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -28,6 +29,13 @@ from briefing.store import schema
 from briefing.store.statestore import Engine, StoreUnavailable
 
 T = TypeVar("T")
+
+# psycopg_pool logs every failed connection attempt as a warning. In a reader
+# those lines would be written over the screen (stderr is the terminal); the
+# store says once, in the reader, that saves are failing.
+_PSYCOPG_LOG = logging.getLogger("psycopg")
+_PSYCOPG_LOG.addHandler(logging.NullHandler())
+_PSYCOPG_LOG.propagate = False
 
 WAIT_SECONDS = 3.0
 """Longest wait to connect or for a free connection before the database counts as down."""
@@ -45,8 +53,12 @@ class PostgresEngine(Engine):
         self.warnings: list[str] = []
         self._migrated = False
         self._migrating = threading.Lock()
-        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            url,
+        self._pool_lock = threading.Lock()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ConnectionPool[psycopg.Connection[Any]]:
+        return ConnectionPool(
+            self.url,
             min_size=0,
             max_size=2,
             timeout=WAIT_SECONDS,
@@ -64,9 +76,19 @@ class PostgresEngine(Engine):
             open=True,
         )
 
+    def _fresh_pool(self, failed: ConnectionPool[psycopg.Connection[Any]]) -> None:
+        """After a failure, a new pool: the old one's reconnection backoff would make the
+        first save after the server is back wait, and fail, again."""
+        with self._pool_lock:
+            if self._pool is not failed:
+                return  # the other thread has replaced it already
+            self._pool = self._new_pool()
+        failed.close(timeout=0.1)
+
     def _run(self, action: Callable[[psycopg.Connection[Any]], T]) -> T:
+        pool = self._pool
         try:
-            with self._pool.connection(timeout=WAIT_SECONDS) as connection:
+            with pool.connection(timeout=WAIT_SECONDS) as connection:
                 if not self._migrated:
                     with self._migrating:
                         if not self._migrated:
@@ -74,6 +96,7 @@ class PostgresEngine(Engine):
                             self._migrated = True
                 return action(connection)
         except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout) as error:
+            self._fresh_pool(pool)
             reason = plain_line(str(error).strip().splitlines()[0] if str(error).strip() else "")
             raise StoreUnavailable(f"the state database: {reason[:120]}") from None
 

@@ -45,7 +45,8 @@ MAX_RECORDS = {STATE: 5_000, VERSION: 500, PREFERENCES: 1}
 """Most records of a kind per reader; the least recently saved are forgotten first."""
 
 RETRY_SECONDS = 10.0
-"""While the database is down, loads fail at once for this long after a failure."""
+"""While the database is down, loads fail at once for this long after a failure, and
+queued saves are tried again this often (and at every new save)."""
 FLUSH_SECONDS = 5.0
 """How long a synchronous save, or the reader at exit, waits for the queue to drain."""
 
@@ -119,7 +120,11 @@ class Store:
         self._down_since: float | None = None
         self._told = False
         self._stalled = False
+        self._saves = 0
+        """Saves queued so far: one that came during a failed attempt is tried at once."""
         self._warnings: list[str] = []
+        self.last_error: str | None = None
+        """Why the last save failed, for a log line."""
         self.on_notice: Callable[[str], None] | None = None
         """Called (from the writer thread) with the notice when a save first fails."""
 
@@ -171,6 +176,8 @@ class Store:
         check_record(kind, key, payload)
         with self._changed:
             self._pending[(kind, key)] = (payload, time.time() if saved is None else saved)
+            self._stalled = False  # a new save: the writer tries everything queued again
+            self._saves += 1
             self._changed.notify_all()
             if self._writer is None or not self._writer.is_alive():
                 self._writer = threading.Thread(
@@ -224,6 +231,7 @@ class Store:
                 while not self._pending:
                     self._changed.wait()
                 batch = dict(self._pending)
+                saves_before = self._saves
                 self._pending.clear()
                 self._in_flight = batch
                 self._writing = len(batch)
@@ -231,7 +239,8 @@ class Store:
             for (kind, key), (payload, saved) in batch.items():
                 try:
                     self._write(kind, key, payload, saved)
-                except StoreUnavailable:
+                except StoreUnavailable as error:
+                    self.last_error = str(error)
                     failed[(kind, key)] = (payload, saved)
                 except Exception as error:  # noqa: BLE001 - a writer must never die
                     self._warnings.append(f"could not save {kind}: {error}")
@@ -246,15 +255,18 @@ class Store:
                     notice = UNSAVED_NOTICE
                 elif not failed:
                     self._told = False
+                newer = self._saves != saves_before  # saved while this attempt failed
+                self._stalled = bool(failed) and not newer
                 self._changed.notify_all()
-                if failed:
-                    # Retried when the next save arrives: no busy loop against a dead server.
-                    self._stalled = True
-                    self._changed.wait()
-                    self._stalled = False
             if notice is not None and self.on_notice is not None:
                 with contextlib.suppress(Exception):
                     self.on_notice(notice)
+            if failed and not newer:
+                # Tried again when the next save arrives, or after a while: never a busy
+                # loop against a server that is down.
+                with self._changed:
+                    self._changed.wait(RETRY_SECONDS)
+                    self._stalled = False
 
     def _write(self, kind: str, key: str, payload: bytes, saved: float) -> None:
         engine = self.engine()
