@@ -119,7 +119,8 @@ class Served:
             self.process.wait()
             raise
 
-    def ssh_argv(self, key: Path | None, *extra: str, known_hosts: str = "accept-new") -> list[str]:
+    def ssh_argv(self, key: Path | None, *extra: str, known_hosts: str = "accept-new",
+                 port: int | None = None) -> list[str]:  # fmt: skip
         assert SSH
         auth = (
             ["-i", str(key), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes"]
@@ -127,7 +128,7 @@ class Served:
             else ["-o", "PubkeyAuthentication=no", "-o", "PasswordAuthentication=no"]
         )
         return [
-            SSH, "-p", str(self.port), *auth, "-F", "/dev/null",
+            SSH, "-p", str(port or self.port), *auth, "-F", "/dev/null",
             "-o", f"StrictHostKeyChecking={known_hosts}",
             "-o", f"UserKnownHostsFile={self.home / 'known_hosts'}",
             "-o", "LogLevel=ERROR", "-o", "SendEnv=LANG", *extra, "127.0.0.1",
@@ -135,10 +136,11 @@ class Served:
 
     def connect(self, key: Path | None, *extra: str, columns: int = 100, lines: int = 30,
                 known_hosts: str = "accept-new", env: dict[str, str] | None = None,
-                ) -> Terminal:  # fmt: skip
+                port: int | None = None) -> Terminal:  # fmt: skip
+        """The real ssh in a pty, to this server (or to `port`: a balancer in front of it)."""
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TERM": "xterm-256color",
                "HOME": str(self.home), "LANG": "C.UTF-8", **(env or {})}  # fmt: skip
-        argv = self.ssh_argv(key, "-tt", *extra, known_hosts=known_hosts)
+        argv = self.ssh_argv(key, "-tt", *extra, known_hosts=known_hosts, port=port)
         return Terminal(argv, columns=columns, lines=lines, env=env, cwd=str(self.home))
 
     def run(self, argv: Sequence[str], timeout: float = 20) -> subprocess.CompletedProcess[str]:
