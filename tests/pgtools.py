@@ -28,7 +28,7 @@ import pytest
 from tests.servetools import free_port
 
 REQUIRED = os.environ.get("BRIEFING_REQUIRE_POSTGRES") == "1"
-USER = "briefing"
+USER = "postgres"
 UNPRIVILEGED = "nobody"
 
 
