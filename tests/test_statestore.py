@@ -343,3 +343,19 @@ def test_kill_9_during_a_save_loses_at_most_that_save(tmp_path: Path) -> None:
             assert len(state.open_sections or []) == state.scroll_y % 400
             last = state.scroll_y
     assert last > 0
+
+
+def test_no_database_code_is_imported_until_needed(tmp_path: Path) -> None:
+    """A first start (no database yet) imports neither engine; SQLite never brings psycopg."""
+    probe = (
+        "import sys; from pathlib import Path; "
+        "from briefing.store.state import ReadingState, load_state, save_state; "
+        "folder = Path(sys.argv[1]); load_state('story', folder); "
+        "print('sqlite3' in sys.modules, 'psycopg' in sys.modules); "
+        "save_state('story', ReadingState(), folder); load_state('story', folder); "
+        "print('sqlite3' in sys.modules, 'psycopg' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.split("\n")[:2] == ["False False", "True False"], done.stderr
