@@ -64,10 +64,6 @@ class StoreUnavailable(OSError):
     """The database cannot be reached now; the record was not read or not yet written."""
 
 
-class StoreDamaged(Exception):
-    """The database file is not a usable database (set aside by the engine's owner)."""
-
-
 class Engine(ABC):
     """Where records live. Thread-safe: the writer thread and the reader both call it."""
 
