@@ -234,7 +234,9 @@ def main() -> None:
         home = Path(folder)
         big = str(max(levels) + 50)
         server = Served(home, "--max-sessions", big, "--max-per-address", big, "--burst", big,
-                        "--rate", "100000", "--max-startups", big)  # fmt: skip
+                        "--rate", "100000", "--max-startups", big,
+                        "--max-startups-per-address", big,
+                        "--login-timeout", "120")  # 200 logins at once, on one address  # fmt: skip
         key = asyncssh.read_private_key(make_key(home, "bench"))
         try:
             local_start(home)  # warm the disk cache for both sides

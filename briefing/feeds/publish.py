@@ -22,7 +22,6 @@ from briefing.feeds.files import atomic_write
 from briefing.format.cleaning import plain_line
 from briefing.format.loader import BriefingError, Diagnostic, display_path, load_bytes, read_file
 from briefing.format.model import Briefing
-from briefing.render.exports import to_text
 from briefing.render.html import page_name, write_site
 from briefing.store.library import briefing_files
 
@@ -143,7 +142,7 @@ def publish(argv: Sequence[str]) -> int:
                 href=(base or "") + href,
                 length=len(data),
                 sha256=digest,
-                content=to_text(briefing),
+                content=content_html(briefing),
                 entry_id=f"{base}{href}" if base else f"urn:briefing:{briefing.id}",
                 alternate=(base or "") + page,
             )
@@ -168,6 +167,36 @@ def publish(argv: Sequence[str]) -> int:
         f"({changed} new or changed)"
     )
     return 0
+
+
+def content_html(briefing: Briefing) -> str:
+    """The briefing as an HTML fragment for the Atom `content`: headings and paragraphs.
+
+    Feed readers that show the content (newsboat, most web readers) then keep
+    the paragraphs apart. Every piece of text goes through `render.html.text`
+    (escaped, forbidden characters replaced), and the Atom writer escapes the
+    whole fragment once more as the element's text (`type="html"`).
+    """
+    from briefing.format.model import Paragraph, Points, Quote
+    from briefing.render.exports import credit
+    from briefing.render.html import text
+
+    parts = [f"<p>{text(briefing.summary.text)}</p>"]
+    for section in briefing.sections:
+        parts.append(f"<h2>{text(section.title)}</h2>")
+        for block in section.body:
+            if isinstance(block, Paragraph):
+                parts.append(f"<p>{text(block.text.text)}</p>")
+            elif isinstance(block, Quote):
+                quote = text(block.text.text)
+                parts.append(
+                    f"<blockquote><p>{quote}</p><p>\u2014 {text(block.by)}</p></blockquote>"
+                )
+            elif isinstance(block, Points):
+                items = "".join(f"<li>{text(item.text)}</li>" for item in block.items)
+                parts.append(f"<ul>{items}</ul>")
+    parts.append(f"<p><small>{text(credit(briefing))}</small></p>")
+    return "\n".join(parts)
 
 
 def _slug_of(text: str) -> str:

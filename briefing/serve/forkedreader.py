@@ -36,6 +36,8 @@ def warm() -> None:
     _served_app_class()
 
 
+HOST_UPDATES_FEEDS = "The host updates the feeds of this server; new briefings appear here."
+
 _CLASS: list[type[Any]] = []
 
 
@@ -69,6 +71,15 @@ def _served_app_class() -> type[Any]:
             if not self.anonymous:
                 super().save_reading_state()
 
+        def get_system_commands(self, screen: Any) -> Any:
+            # The host updates the feeds (briefing update on a timer); a session cannot.
+            for command in super().get_system_commands(screen):
+                if command.title != "Update feeds":
+                    yield command
+
+        def action_update_feeds(self) -> None:
+            self.notify(HOST_UPDATES_FEEDS, title="Feeds", timeout=4, markup=False)
+
         def action_suspend_process(self) -> None:
             """Ctrl+Z would stop a process the client cannot resume: refuse it."""
             self.notify("Suspending is off on a shared server.", timeout=3, markup=False)
@@ -77,12 +88,45 @@ def _served_app_class() -> type[Any]:
     return ServedApp
 
 
+def last_read(library: Library) -> Any:
+    """The briefing this reader's place was saved for last, if the library still has it.
+
+    The state store knows when each briefing's place was saved; a state file
+    from before the store (not yet taken in) counts by its time too.
+    """
+    from briefing.store.state import state_dir
+    from briefing.store.statestore import STATE, StoreUnavailable, store_for
+
+    folder = state_dir()
+    dated: list[tuple[float, str]] = []
+    try:
+        store = store_for(folder)
+        for rank, key in enumerate(store.newest(STATE)):
+            dated.append((float("inf") - rank, key))
+    except (StoreUnavailable, ValueError):
+        pass
+    try:
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".json"):
+                dated.append((entry.stat().st_mtime, entry.name[: -len(".json")]))
+    except OSError:
+        pass
+    dated.sort(reverse=True)
+    for _when, briefing_id in dated:
+        found = library.by_id(briefing_id)
+        if found is not None:
+            return found
+    return None
+
+
 def run_session(library: Library, *, anonymous: bool) -> int:
     """Run the reader on this process's terminal (the session's pty) until it ends."""
     from briefing.cli.main import _pick, print_briefing
     from briefing.tui.terminal import DUMB_TERMS, color_system
 
-    found = _pick(None, library)
+    found = None if anonymous else last_read(library)
+    if found is None:
+        found = _pick(None, library)  # the newest
     if found is None:
         return 1
     if os.environ.get("TERM", "") in DUMB_TERMS:

@@ -134,6 +134,17 @@ class PostgresEngine(Engine):
 
         return self._run(select)
 
+    def newest(self, kind: str, limit: int) -> list[str]:
+        def select(connection: psycopg.Connection[Any]) -> list[str]:
+            rows = connection.execute(
+                "SELECT briefing FROM reader_state WHERE reader = %s AND kind = %s"
+                " ORDER BY saved DESC LIMIT %s",
+                (self.reader, kind, limit),
+            ).fetchall()
+            return [str(row[0]) for row in rows]
+
+        return self._run(select)
+
     def delete(self, kind: str, key: str) -> None:
         def remove(connection: psycopg.Connection[Any]) -> None:
             connection.execute(

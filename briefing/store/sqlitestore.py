@@ -168,6 +168,17 @@ class SqliteEngine(Engine):
 
         return self._run(select)
 
+    def newest(self, kind: str, limit: int) -> list[str]:
+        def select(connection: sqlite3.Connection) -> list[str]:
+            rows = connection.execute(
+                "SELECT briefing FROM reader_state WHERE reader = ? AND kind = ?"
+                " ORDER BY saved DESC LIMIT ?",
+                (self.reader, kind, limit),
+            ).fetchall()
+            return [str(row[0]) for row in rows]
+
+        return self._run(select)
+
     def delete(self, kind: str, key: str) -> None:
         self._run(
             lambda connection: connection.execute(

@@ -83,6 +83,10 @@ class Engine(ABC):
         """The keys of one kind, for this reader."""
 
     @abstractmethod
+    def newest(self, kind: str, limit: int) -> list[str]:
+        """Up to `limit` keys of one kind, the most recently saved first."""
+
+    @abstractmethod
     def delete(self, kind: str, key: str) -> None: ...
 
     @abstractmethod
@@ -163,6 +167,13 @@ class Store:
         if self._engine is None and not self._exists():
             return []
         return sorted(self._call(lambda engine: engine.keys(kind)))
+
+    def newest(self, kind: str, limit: int = 50) -> list[str]:
+        """Keys of one kind, the most recently saved first (queued saves count)."""
+        self.flush()
+        if self._engine is None and not self._exists():
+            return []
+        return self._call(lambda engine: engine.newest(kind, limit))
 
     # Writing ---------------------------------------------------------------
 

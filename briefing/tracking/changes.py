@@ -154,6 +154,23 @@ class SectionChange:
         return self.status == "changed" and self.old is not None and self.new is not None
 
 
+@dataclass(slots=True)
+class ReadingChanges:
+    """What change tracking knows of the briefing one reader shows.
+
+    Made by the app's tracker when a reader opens (or reloads) and handed to
+    the reader screen's constructor; the tracker updates `version` and `seen`
+    when the reader's place is saved.
+    """
+
+    changes: Changes | None = None
+    """What changed since last read (or since the last reload): marks, open sections."""
+    version: Version | None = None
+    """The version shown, remembered as read when the reader leaves it."""
+    seen: str | None = None
+    """Hash of the version last remembered as read."""
+
+
 @dataclass(frozen=True, slots=True)
 class Changes:
     """Every section of old and new classified once, plus new glossary entries and events."""

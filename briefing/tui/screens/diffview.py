@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from briefing.tracking.changes import Op, SectionChange, marked_pieces, word_diff
+from briefing.tracking.changes import Changes, Op, SectionChange, marked_pieces, word_diff
+from briefing.tui.widgets.pager import Pager
 
 if TYPE_CHECKING:
-    from briefing.tui.screens.readerscreen import ReaderScreen
+    from briefing.format.model import Briefing
 
 ADDED = "bold underline $text-success"
 REMOVED = "strike $text-error"
@@ -51,8 +52,6 @@ class DiffScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,D", "dismiss", "Close", tooltip="Back to the article"),
-        Binding("j,down", "scroll(1)", "Down", show=False),
-        Binding("k,up", "scroll(-1)", "Up", show=False),
     ]
     DEFAULT_CSS = """
     DiffScreen { align: center middle; }
@@ -78,10 +77,11 @@ class DiffScreen(ModalScreen[None]):
             yield Static(
                 Content.styled("[+added+]  [-removed-]   D or Esc closes", "dim"), id="diff-hint"
             )
-            with VerticalScroll(id="diff-scroll"):
+            with Pager(id="diff-scroll"):
                 yield Static(Content.styled("Comparing\u2026", "dim"), id="diff-body")
 
     def on_mount(self) -> None:
+        self.set_focus(self.query_one(Pager))
         self.run_worker(self._compute, thread=True, exclusive=True)
 
     def _compute(self) -> None:
@@ -91,23 +91,12 @@ class DiffScreen(ModalScreen[None]):
     def _show(self, content: Content) -> None:
         self.query_one("#diff-body", Static).update(content)
 
-    def action_scroll(self, step: int) -> None:
-        scroll = self.query_one(VerticalScroll)
-        scroll.scroll_to(y=scroll.scroll_offset.y + step, animate=False)
 
-
-def open_diff(screen: ReaderScreen) -> None:
-    """Show the change of the section under the cursor (or at the top of the view)."""
-    article = screen.article
-    cursor = article.cursor
-    if cursor is not None and cursor.heading is not None:
-        index = cursor.heading
-    else:
-        index = max(0, article.layout_rows.section_at(int(article.scroll_offset.y) + 1))
-    if not screen.briefing.sections:
-        return
-    section = screen.briefing.sections[index]
-    changes = screen.changes
+def open_diff(
+    screen: Screen[None], briefing: Briefing, changes: Changes | None, index: int
+) -> None:
+    """Show section `index`'s change since last read, or say why there is none to show."""
+    section = briefing.sections[index]
     change = None
     if changes is not None:
         change = next(
