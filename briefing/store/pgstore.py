@@ -26,7 +26,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from briefing.format.cleaning import plain_line
 from briefing.store import schema
-from briefing.store.statestore import Engine, StoreUnavailable
+from briefing.store.engine import Engine, StoreUnavailable
 
 T = TypeVar("T")
 

@@ -24,7 +24,7 @@ from typing import TypeVar
 from briefing.format.cleaning import plain_line
 from briefing.store import schema
 from briefing.store.atomic import set_aside
-from briefing.store.statestore import Engine, StoreUnavailable
+from briefing.store.engine import Engine, StoreUnavailable
 
 T = TypeVar("T")
 

@@ -27,12 +27,15 @@ import getpass
 import os
 import threading
 import time
-from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from briefing.store.engine import Engine, StoreUnavailable
+
 T = TypeVar("T")
+
+__all__ = ["Engine", "Store", "StoreUnavailable", "store_for"]
 
 STATE = "state"
 VERSION = "version"
@@ -58,39 +61,6 @@ UNSAVED_NOTICE = (
     "The reading-state database cannot be reached: your place will not be saved "
     "until it is back (tried again at every save)."
 )
-
-
-class StoreUnavailable(OSError):
-    """The database cannot be reached now; the record was not read or not yet written."""
-
-
-class Engine(ABC):
-    """Where records live. Thread-safe: the writer thread and the reader both call it."""
-
-    warnings: list[str]
-    """Lines to tell the reader once (a damaged database set aside), taken by the store."""
-
-    @abstractmethod
-    def get(self, kind: str, key: str) -> tuple[bytes, float] | None:
-        """The payload and when it was saved (seconds since the epoch), or None."""
-
-    @abstractmethod
-    def put(self, kind: str, key: str, payload: bytes, saved: float, cap: int) -> None:
-        """Insert or replace one record, then forget the oldest past `cap` of its kind."""
-
-    @abstractmethod
-    def keys(self, kind: str) -> list[str]:
-        """The keys of one kind, for this reader."""
-
-    @abstractmethod
-    def newest(self, kind: str, limit: int) -> list[str]:
-        """Up to `limit` keys of one kind, the most recently saved first."""
-
-    @abstractmethod
-    def delete(self, kind: str, key: str) -> None: ...
-
-    @abstractmethod
-    def close(self) -> None: ...
 
 
 def check_record(kind: str, key: str, payload: bytes) -> None:

@@ -13,7 +13,7 @@ from briefing.store.statestore import STATE, Store
 from tests.haproxytools import HAPROXY, require_haproxy
 from tests.pgtools import PostgresCluster, running_cluster
 
-DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
 
 @pytest.fixture(scope="module")
