@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,7 @@ KIND_MARKS: dict[str, tuple[str, ...]] = {
     "test_serve_proxy": ("ssh",),
     "test_serve_session": ("ssh", "pty"),
     "test_serve_ssh": ("ssh", "pty"),
+    "test_serve_haproxy": ("ssh", "pty"),
     "test_ssh": ("ssh", "pty"),
     "test_feeds_nginx": ("feeds_server",),
     "test_html_browser": ("browser",),
@@ -58,7 +59,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def isolated_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+) -> Iterator[Path]:
     """Point XDG data/state/config/cache at fresh folders so no test sees the user's files.
 
     Subprocesses inherit the patched environment, so the CLI is isolated too.
@@ -69,7 +70,13 @@ def isolated_dirs(
         folder.mkdir()
         monkeypatch.setenv(name, str(folder))
     monkeypatch.delenv("BRIEFING_PATH", raising=False)
-    return home
+    monkeypatch.delenv("BRIEFING_STATE_URL", raising=False)
+    monkeypatch.delenv("BRIEFING_READER", raising=False)
+    yield home
+    # Every test's state stores (connections, writer threads) end with it.
+    from briefing.store.statestore import forget_stores
+
+    forget_stores()
 
 
 @pytest.fixture

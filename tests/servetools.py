@@ -19,10 +19,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.ptyterm import Terminal
+from tests.storetools import saved_state
 
 BRIEFING = shutil.which("briefing", path=str(Path(sys.executable).parent))
 SSH = shutil.which("ssh")
@@ -94,10 +96,16 @@ class Served:
             time.sleep(0.05)
         return needle in self.log()
 
-    def state_file(self, key: Path, briefing_id: str = "iran-pakistan-2024-01") -> Path:
-        digest = hashlib.sha256(fingerprint(key).encode()).hexdigest()
+    def reader_folder(self, key: Path) -> Path:
+        """Where the reader of `key` keeps its state (its SQLite database is in there)."""
         readers = self.home / "state" / "briefing" / "serve" / "readers"
-        return readers / digest / "state" / "briefing" / f"{briefing_id}.json"
+        return readers / reader_digest(key) / "state" / "briefing"
+
+    def saved_state(
+        self, key: Path, briefing_id: str = "iran-pakistan-2024-01"
+    ) -> dict[str, Any] | None:
+        """What the reader of `key` saved for a briefing (None: nothing)."""
+        return saved_state(self.reader_folder(key), briefing_id, f"ssh:{reader_digest(key)}")
 
     def readers(self) -> list[int]:
         """Pids of the running readers (children of the zygote, a child of the server)."""
@@ -114,7 +122,8 @@ class Served:
             self.process.wait()
             raise
 
-    def ssh_argv(self, key: Path | None, *extra: str, known_hosts: str = "accept-new") -> list[str]:
+    def ssh_argv(self, key: Path | None, *extra: str, known_hosts: str = "accept-new",
+                 port: int | None = None) -> list[str]:  # fmt: skip
         assert SSH
         auth = (
             ["-i", str(key), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes"]
@@ -122,7 +131,7 @@ class Served:
             else ["-o", "PubkeyAuthentication=no", "-o", "PasswordAuthentication=no"]
         )
         return [
-            SSH, "-p", str(self.port), *auth, "-F", "/dev/null",
+            SSH, "-p", str(port or self.port), *auth, "-F", "/dev/null",
             "-o", f"StrictHostKeyChecking={known_hosts}",
             "-o", f"UserKnownHostsFile={self.home / 'known_hosts'}",
             "-o", "LogLevel=ERROR", "-o", "SendEnv=LANG", *extra, "127.0.0.1",
@@ -130,10 +139,11 @@ class Served:
 
     def connect(self, key: Path | None, *extra: str, columns: int = 100, lines: int = 30,
                 known_hosts: str = "accept-new", env: dict[str, str] | None = None,
-                ) -> Terminal:  # fmt: skip
+                port: int | None = None) -> Terminal:  # fmt: skip
+        """The real ssh in a pty, to this server (or to `port`: a balancer in front of it)."""
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TERM": "xterm-256color",
                "HOME": str(self.home), "LANG": "C.UTF-8", **(env or {})}  # fmt: skip
-        argv = self.ssh_argv(key, "-tt", *extra, known_hosts=known_hosts)
+        argv = self.ssh_argv(key, "-tt", *extra, known_hosts=known_hosts, port=port)
         return Terminal(argv, columns=columns, lines=lines, env=env, cwd=str(self.home))
 
     def run(self, argv: Sequence[str], timeout: float = 20) -> subprocess.CompletedProcess[str]:
@@ -146,6 +156,11 @@ class Served:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.stop(timeout=20)
+
+
+def reader_digest(key: Path) -> str:
+    """The name the server gives the reader of `key` (a hash of its fingerprint)."""
+    return hashlib.sha256(fingerprint(key).encode()).hexdigest()
 
 
 def children(pid: int) -> list[int]:

@@ -91,18 +91,29 @@ def _served_app_class() -> type[Any]:
 def last_read(library: Library) -> Any:
     """The briefing this reader's place was saved for last, if the library still has it.
 
-    Each briefing's place is its own file, saved when the reader leaves it,
-    so the newest file names the briefing the key was reading.
+    The state store knows when each briefing's place was saved; a state file
+    from before the store (not yet taken in) counts by its time too.
     """
     from briefing.store.state import state_dir
+    from briefing.store.statestore import STATE, StoreUnavailable, store_for
 
+    folder = state_dir()
+    dated: list[tuple[float, str]] = []
     try:
-        files = [entry for entry in os.scandir(state_dir()) if entry.name.endswith(".json")]
-        files.sort(key=lambda entry: entry.stat().st_mtime, reverse=True)
+        store = store_for(folder)
+        for rank, key in enumerate(store.newest(STATE)):
+            dated.append((float("inf") - rank, key))
+    except (StoreUnavailable, ValueError):
+        pass
+    try:
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".json"):
+                dated.append((entry.stat().st_mtime, entry.name[: -len(".json")]))
     except OSError:
-        return None
-    for entry in files:
-        found = library.by_id(entry.name[: -len(".json")])
+        pass
+    dated.sort(reverse=True)
+    for _when, briefing_id in dated:
+        found = library.by_id(briefing_id)
         if found is not None:
             return found
     return None
@@ -131,4 +142,7 @@ def run_session(library: Library, *, anonymous: bool) -> int:
         found.briefing, library=library, anonymous=anonymous, driver_class=ReaderDriver
     )
     result = app.run()
+    from briefing.tui.app import finish_saving
+
+    finish_saving()
     return result if isinstance(result, int) else app.return_code or 0

@@ -180,6 +180,7 @@ class Hub:
         self._next_id += 1
         self._by_id[self._next_id] = session
         fingerprint = session.connection.fingerprint
+        digest = None
         if fingerprint is None:
             home = self.state_root / "anonymous" / uuid.uuid4().hex
         else:
@@ -188,8 +189,10 @@ class Hub:
         home.mkdir(mode=0o700, parents=True, exist_ok=True)
         if fingerprint is not None and mark_used(home):
             self.expire_state(home)  # a new reader folder: the one moment the total grows
+        # `reader` names the key's records in a shared state database (the same
+        # hash as the folder, so no backend needs to know the others' folders).
         request = {"op": "spawn", "id": self._next_id, "env": env, "home": str(home),
-                   "anonymous": fingerprint is None,
+                   "anonymous": fingerprint is None, "reader": digest,
                    "memory": self.limits.max_memory_mb * 1024 * 1024,
                    "cpu": self.limits.max_cpu}  # fmt: skip
         zygote.send(self.zygote, request, [slave])

@@ -212,6 +212,13 @@ def _parser() -> argparse.ArgumentParser:
         help="look for changed briefings this often; 0: only on SIGHUP (default: 5)",
     )
     add(
+        "--state-url",
+        default=os.environ.get("BRIEFING_STATE_URL") or None,
+        metavar="postgresql://...",
+        help="keep readers' places in this PostgreSQL database, shared by several hosts "
+        "(needs briefing[postgres]; default: BRIEFING_STATE_URL, else SQLite per reader)",
+    )
+    add(
         "--grace",
         type=float,
         default=defaults.grace,
@@ -262,6 +269,12 @@ def serve(argv: Sequence[str]) -> int:
         max_cpu=args.max_cpu, max_readers_kept=args.max_readers_kept, keep_days=args.keep_days,
         max_state_mb=args.max_state,
     )  # fmt: skip
+    if args.state_url is not None:
+        problem = _state_url_problem(args.state_url)
+        if problem:
+            print(f"briefing serve: --state-url: {problem}", file=sys.stderr)
+            return 2
+        os.environ["BRIEFING_STATE_URL"] = args.state_url  # the zygote and readers inherit it
     if args.proxy_from is not None and not args.proxy_protocol:
         print("briefing serve: --proxy-from needs --proxy-protocol", file=sys.stderr)
         return 2
@@ -279,6 +292,18 @@ def serve(argv: Sequence[str]) -> int:
     finally:
         link.close()
         _reap(pid)
+
+
+def _state_url_problem(url: str) -> str | None:
+    """Why the state database URL cannot be used, or None."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        return "must be a postgresql:// URL"
+    if (
+        importlib.util.find_spec("psycopg") is None
+        or importlib.util.find_spec("psycopg_pool") is None
+    ):
+        return "needs psycopg: pip install 'briefing[postgres]'"
+    return None
 
 
 class CleanFormatter(logging.Formatter):
@@ -358,6 +383,8 @@ async def _main(args: argparse.Namespace, limits: Limits, pid: int, link: socket
     host, port = listener.getsockname()[:2]
     log.info("listening on %s port %d, %d briefings, host key %s", host, port, briefings,
              key.get_fingerprint("sha256"))  # fmt: skip
+    if args.state_url:
+        log.info("readers' state in PostgreSQL at %s", _without_password(args.state_url))
     if hub.proxy_from is not None:
         log.info("PROXY protocol on, accepted from %s", " ".join(map(str, hub.proxy_from)))
     tasks = [loop.create_task(hub.accept(listener)), loop.create_task(hub.housekeeping())]
@@ -374,6 +401,13 @@ async def _main(args: argparse.Namespace, limits: Limits, pid: int, link: socket
     await hub.stop()
     log.info("stopped")
     return 0
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path}"
 
 
 def _listen(host: str, port: int) -> socket.socket:

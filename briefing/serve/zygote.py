@@ -209,7 +209,9 @@ def _fresh_standard_streams() -> None:
 
 def _reader_environment(request: dict[str, Any]) -> None:
     """A clean environment: the server's basics, the client's few allowed names, own folders."""
-    keep = {name: os.environ[name] for name in ("PATH", "TZ") if name in os.environ}
+    # BRIEFING_STATE_URL: the server's --state-url, so every reader saves to that database.
+    kept = ("PATH", "TZ", "BRIEFING_STATE_URL")
+    keep = {name: os.environ[name] for name in kept if name in os.environ}
     os.environ.clear()
     os.environ.update(keep)
     env = request.get("env")
@@ -219,6 +221,11 @@ def _reader_environment(request: dict[str, Any]) -> None:
             if isinstance(value, str):
                 os.environ[name] = value
     os.environ["BRIEFING_SERVED"] = "1"
+    if request.get("anonymous") is not False:
+        os.environ.pop("BRIEFING_STATE_URL", None)  # nothing of theirs goes to the shared store
+    reader = request.get("reader")
+    if isinstance(reader, str) and reader.isalnum():
+        os.environ["BRIEFING_READER"] = f"ssh:{reader}"
     home = request.get("home")
     if not isinstance(home, str) or not os.path.isabs(home):
         raise ValueError("no home for the reader")

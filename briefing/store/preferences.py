@@ -1,30 +1,32 @@
-"""The reader's preferences (theme, sidebar) in a small file in the user config folder.
+"""The reader's preferences (theme, sidebar), kept per reader in the state store.
 
-    ~/.config/briefing/preferences.toml    (XDG_CONFIG_HOME and platformdirs rules)
+Stored as the small TOML text the preferences file held:
 
     theme = "nord"
     sidebar = true
 
-A person may edit it by hand. A value that is wrong is ignored with a
-warning and the rest is kept; a file that is not TOML at all is moved aside
-(`preferences.toml.bad-DATE`) with a warning, never a crash. Written
-atomically (temporary file, fsync, rename). Other per-user configuration
-(subscriptions) lives beside it in `config_dir()`. No Textual here.
+A `preferences.toml` in the user config folder (XDG_CONFIG_HOME and
+platformdirs rules), whether left from before the store or written by hand
+later, is taken in at the next start when it is newer than what is stored,
+then set aside (`preferences.toml.imported-TIME`). A value that is wrong is
+ignored with a warning and the rest is kept; a file that is not TOML at all
+is moved aside (`preferences.toml.bad-DATE`) with a warning, never a crash.
+Other per-user configuration (subscriptions) lives in `config_dir()`. No
+Textual here.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import stat
-import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.format.cleaning import plain_line
-from briefing.store.atomic import write_atomic
+from briefing.store.imports import take_in
+from briefing.store.statestore import PREFERENCES, StoreUnavailable, store_for
 
 MAX_PREFERENCES_BYTES = 64_000
 FILE_NAME = "preferences.toml"
@@ -67,26 +69,63 @@ def _read_regular(path: Path) -> bytes | None:
     return data
 
 
-def load_preferences(directory: Path | None = None) -> tuple[Preferences, list[str]]:
-    """The saved preferences (defaults for anything missing or wrong) and warnings."""
+def _read_file(path: Path) -> bytes:
+    data = _read_regular(path)
+    if data is None:
+        raise ValueError("gone")
+    return data
+
+
+def _parse(data: bytes) -> dict[str, object]:
+    return tomllib.loads(data.decode("utf-8"))  # TOMLDecodeError is a ValueError
+
+
+def _state_folder(directory: Path | None, state_directory: Path | None) -> Path:
+    if state_directory is not None:
+        return state_directory
+    if directory is not None:
+        return directory  # one folder given (tests, a throwaway run): the store beside it
+    from briefing.store.state import state_dir
+
+    return state_dir()
+
+
+def load_preferences(
+    directory: Path | None = None, state_directory: Path | None = None
+) -> tuple[Preferences, list[str]]:
+    """The saved preferences (defaults for anything missing or wrong) and warnings.
+
+    `directory` is where a preferences.toml to take in may be (the config
+    folder); `state_directory` holds the store (default: beside `directory`
+    when only that is given, else the user state folder).
+    """
     path = preferences_path(directory)
+    store = store_for(_state_folder(directory, state_directory))
+    warnings: list[str] = []
     try:
-        data = _read_regular(path)
-        if data is None:
-            return Preferences(), []
-        raw = tomllib.loads(data.decode("utf-8"))
+        record = store.load(PREFERENCES, "")
+    except StoreUnavailable:
+        record = None
+        notice = store.take_notice()
+        if notice:
+            warnings.append(notice)
+    warnings += store.take_warnings()
+    try:
+        record, warning = take_in(
+            store, PREFERENCES, "", path, record, read=_read_file, check=_parse,
+            what=FILE_NAME, bad_word="bad",
+        )  # fmt: skip
     except OSError as error:
         return Preferences(), [f"could not read {FILE_NAME} ({plain_line(str(error.strerror))})"]
-    except (ValueError, UnicodeDecodeError) as error:  # TOMLDecodeError is a ValueError
-        aside = path.with_name(f"{FILE_NAME}.bad-{time.strftime('%Y%m%d-%H%M%S')}")
-        with contextlib.suppress(OSError):
-            os.replace(path, aside)
-        reason = plain_line(str(error))[:80]
-        return Preferences(), [
-            f"{FILE_NAME} was unreadable ({reason}); moved aside to {aside.name}"
-        ]
+    if warning:
+        warnings.append(warning)
+    if record is None:
+        return Preferences(), warnings
+    try:
+        raw = _parse(record[0])
+    except (ValueError, UnicodeDecodeError):
+        return Preferences(), [*warnings, "saved preferences were unreadable; defaults used"]
     preferences = Preferences()
-    warnings: list[str] = []
     theme = raw.get("theme")
     if isinstance(theme, str) and 0 < len(theme) <= 64 and theme.isprintable():
         preferences.theme = theme
@@ -100,12 +139,18 @@ def load_preferences(directory: Path | None = None) -> tuple[Preferences, list[s
     return preferences, warnings
 
 
-def save_preferences(preferences: Preferences, directory: Path | None = None) -> None:
-    """Write atomically: temp file in the same folder, fsync, rename."""
-    path = preferences_path(directory)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def encode_preferences(preferences: Preferences) -> bytes:
     lines = ["# briefing's preferences; see the README (Preferences).\n"]
     if preferences.theme is not None:
         lines.append(f"theme = {json.dumps(preferences.theme)}\n")
     lines.append(f"sidebar = {'true' if preferences.sidebar else 'false'}\n")
-    write_atomic(path, "".join(lines).encode("utf-8"))
+    return "".join(lines).encode("utf-8")
+
+
+def save_preferences(
+    preferences: Preferences, directory: Path | None = None,
+    state_directory: Path | None = None, *, wait: bool = True,
+) -> None:  # fmt: skip
+    """One transaction in the store (`wait=False`: queued for the writer thread)."""
+    store = store_for(_state_folder(directory, state_directory))
+    store.save(PREFERENCES, "", encode_preferences(preferences), wait=wait)

@@ -7,7 +7,7 @@ text (its unit among all units, in reading order); from the last section on
 it counts as read. "Updated since read": the state keeps a hash of the
 briefing as last read (`ReadingState.seen`, see briefing.tracking.changes); a
 briefing whose hash differs now is marked so, whatever the share. Only
-the small state file is read, never the remembered text. No Textual here.
+the small state record is read, never the remembered text. No Textual here.
 """
 
 from __future__ import annotations

@@ -2,18 +2,21 @@
 
 The position is anchored in the content (section id, block, character
 offset; see `briefing.render.position`), so reopening at any window size lands on
-the same words. Files written before anchors hold only `scroll_y` (a screen
+the same words. Records written before anchors hold only `scroll_y` (a screen
 row): they still load, and that row is used.
 
-Saved as one small JSON file per briefing id in the user state directory,
-written to a temporary file and renamed over the old one, so a crash or a
-dropped SSH link mid-write leaves the old state or the new, never half of
-each. A file that cannot be read back is renamed aside and reported; the
-reader then starts fresh instead of failing.
+Kept as one small JSON record per briefing id in the state store
+(`briefing.store.statestore`: SQLite in the state folder, or PostgreSQL), so
+a save is one transaction: a crash or a dropped SSH link mid-write leaves the
+old state or the new, never half of each. A state file from before the store
+(`ID.json` in the state folder) is taken in once and set aside
+(`briefing.store.imports`); one that cannot be read is set aside and
+reported, and the reader then starts fresh instead of failing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import asdict, dataclass, field
@@ -22,8 +25,9 @@ from pathlib import Path
 from briefing.format.cleaning import plain_line
 from briefing.format.fields import SLUG
 from briefing.render.position import SavedPosition
-from briefing.store.atomic import set_aside, write_atomic
-from briefing.store.safefile import read_json_bytes
+from briefing.store.imports import take_in
+from briefing.store.safefile import check_json_nesting, read_json_bytes
+from briefing.store.statestore import STATE, StoreUnavailable, store_for
 
 MAX_STATE_BYTES = 1_000_000
 
@@ -94,28 +98,46 @@ def _position(raw: object) -> SavedPosition | None:
 
 
 def load_state(briefing_id: str, directory: Path | None = None) -> tuple[ReadingState, str | None]:
-    """The saved state (or a fresh one) and a warning when a bad file was set aside."""
-    path = state_path(briefing_id, directory)
+    """The saved state (or a fresh one) and a warning: a bad record or file set aside,
+    or, once per outage, that the database cannot be reached."""
+    folder = directory or state_dir()
+    path = state_path(briefing_id, folder)
+    store = store_for(folder)
+    warnings: list[str] = []
     try:
-        # Regular files only, never blocking, bounded size and nesting (safefile.py);
-        # whatever fails there is an Unusable (a ValueError): set aside like bad JSON.
-        return _parse(read_json_bytes(path, MAX_STATE_BYTES)), None
-    except FileNotFoundError:
-        return ReadingState(), None
-    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        record = store.load(STATE, briefing_id)
+    except StoreUnavailable:
+        record = None
+        notice = store.take_notice()
+        if notice:
+            warnings.append(notice)
+    warnings += store.take_warnings()
+    # Regular files only, never blocking, bounded size and nesting (safefile.py).
+    record, warning = take_in(
+        store, STATE, briefing_id, path, record, read=_read_file, check=_parse,
+        what="saved state",
+    )  # fmt: skip
+    if warning:
+        warnings.append(warning)
+    state = ReadingState()
+    if record is not None:
         try:
-            aside = set_aside(path)
-        except OSError:
-            return ReadingState(), "saved state was unreadable and is ignored"
-        reason = plain_line(str(error))[:80]
-        return ReadingState(), f"saved state was unreadable ({reason}); moved aside to {aside.name}"
+            check_json_nesting(record[0])
+            state = _parse(record[0])
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
+            reason = plain_line(str(error))[:80]
+            warnings.append(f"saved state was unreadable ({reason}); forgotten")
+            with contextlib.suppress(StoreUnavailable):
+                store.delete(STATE, briefing_id)
+    return state, "; ".join(warnings) or None
 
 
-def save_state(briefing_id: str, state: ReadingState, directory: Path | None = None) -> None:
-    """Write atomically: temp file in the same directory, fsync, rename."""
-    path = state_path(briefing_id, directory)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps(
+def _read_file(path: Path) -> bytes:
+    return read_json_bytes(path, MAX_STATE_BYTES)
+
+
+def encode_state(state: ReadingState) -> bytes:
+    return json.dumps(
         {
             "open_sections": state.open_sections,
             "scroll_y": state.scroll_y,
@@ -125,4 +147,16 @@ def save_state(briefing_id: str, state: ReadingState, directory: Path | None = N
             "saved": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
     ).encode("utf-8")
-    write_atomic(path, payload)
+
+
+def save_state(
+    briefing_id: str, state: ReadingState, directory: Path | None = None, *, wait: bool = True
+) -> None:
+    """One transaction in the store; `wait=False` queues it for the writer thread.
+
+    With `wait`, raises StoreUnavailable (an OSError) when the database cannot
+    be reached; the save stays queued and goes with the next one.
+    """
+    folder = directory or state_dir()
+    state_path(briefing_id, folder)  # the id is checked as the file name was
+    store_for(folder).save(STATE, briefing_id, encode_state(state), wait=wait)

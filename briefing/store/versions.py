@@ -1,18 +1,20 @@
 """The remembered version of each briefing: what the reader last saw of it.
 
-One JSON file per briefing id in `versions/` under the user state directory,
-written atomically (see `briefing.store.atomic`). It holds, per section, the
-hash and (below `changes.DIFF_LIMIT`) the text, plus the hashes of glossary
-entries and the keys of timeline events: enough to classify and diff.
+One JSON record per briefing id in the state store (`briefing.store.statestore`),
+written in one transaction. It holds, per section, the hash and (below
+`changes.DIFF_LIMIT`) the text, plus the hashes of glossary entries and the
+keys of timeline events: enough to classify and diff.
 
-Bounds: a file holds at most `MAX_VERSION_BYTES`; past it the texts of the
+Bounds: a record holds at most `MAX_VERSION_BYTES`; past it the texts of the
 longest sections are dropped (their hashes stay, so they are still marked
-changed, without a diff). At most `MAX_VERSIONS` files are kept; the least
-recently written go first. A file that cannot be read back is renamed aside
-with a warning, and the briefing then counts as never read.
+changed, without a diff). At most `MAX_VERSIONS` are kept per reader; the
+least recently saved go first (the store's cap). A file from before the store
+(`versions/ID.json` in the state folder) is taken in once and set aside; one
+that cannot be read back is set aside with a warning, and the briefing then
+counts as never read.
 
-The small reading-state file keeps the hash of the version (`ReadingState.seen`),
-so opening an unchanged briefing never reads this file at all.
+The small reading-state record keeps the hash of the version (`ReadingState.seen`),
+so opening an unchanged briefing never reads this record at all.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from pathlib import Path
 from briefing.format.cleaning import plain_line
 from briefing.format.fields import SLUG
 from briefing.format.model import Briefing
-from briefing.store.atomic import set_aside, write_atomic
+from briefing.store.imports import take_in
 from briefing.store.safefile import read_json_bytes
 from briefing.store.state import state_dir
+from briefing.store.statestore import MAX_PAYLOAD, MAX_RECORDS, VERSION, StoreUnavailable, store_for
 from briefing.tracking.changes import (
     Changes,
     SectionVersion,
@@ -38,10 +41,10 @@ from briefing.tracking.changes import (
 )
 
 FORMAT = 1
-MAX_VERSION_BYTES = 4_000_000
-"""Largest remembered version on disk; longer section texts are cut to hashes to fit."""
-MAX_VERSIONS = 500
-"""Most briefings remembered; the least recently read are forgotten first."""
+MAX_VERSION_BYTES = MAX_PAYLOAD[VERSION]
+"""Largest remembered version (4 MB); longer section texts are cut to hashes to fit."""
+MAX_VERSIONS = MAX_RECORDS[VERSION]
+"""Most briefings remembered per reader (500); the least recently read are forgotten first."""
 
 
 def versions_dir(directory: Path | None = None) -> Path:
@@ -128,50 +131,58 @@ def decode(payload: bytes) -> Version:
 def load_version(
     briefing_id: str, directory: Path | None = None
 ) -> tuple[Version | None, str | None]:
-    """The remembered version (None if never read) and a warning when a bad file was set aside."""
-    path = version_path(briefing_id, directory)
+    """The remembered version (None if never read) and a warning when a bad one was set aside."""
+    folder = directory or state_dir()
+    path = version_path(briefing_id, folder)
+    store = store_for(folder)
     try:
-        # Non-blocking, regular files only, bounded, nesting checked (an Unusable
-        # is a ValueError): a FIFO left here would hang the reader, and deep JSON
-        # would raise RecursionError on every open.
-        version = decode(read_json_bytes(path, MAX_VERSION_BYTES))
-        if version.briefing_id != briefing_id:
+        record = store.load(VERSION, briefing_id)
+    except StoreUnavailable:
+        return None, store.take_notice()
+
+    def check(payload: bytes) -> None:
+        if decode(payload).briefing_id != briefing_id:
             raise ValueError("belongs to another briefing")
-        return version, None
-    except FileNotFoundError:
-        return None, None
-    except (ValueError, UnicodeDecodeError) as error:
-        try:
-            aside = set_aside(path)
-        except OSError:
-            return None, "the remembered version was unreadable and is ignored"
+
+    record, warning = take_in(
+        store, VERSION, briefing_id, path, record, read=_read_file, check=check,
+        what="the remembered version",
+    )  # fmt: skip
+    if record is None:
+        return None, warning
+    try:
+        check(record[0])
+        return decode(record[0]), warning
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         reason = plain_line(str(error))[:80]
-        return (
-            None,
-            f"the remembered version was unreadable ({reason}); moved aside to {aside.name}",
-        )
+        with contextlib.suppress(StoreUnavailable):
+            store.delete(VERSION, briefing_id)
+        return None, f"the remembered version was unreadable ({reason}); forgotten"
 
 
-def save_version(version: Version, directory: Path | None = None) -> None:
-    """Remember a version atomically, then forget the oldest past `MAX_VERSIONS`."""
-    path = version_path(version.briefing_id, directory)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, encode(version))
-    _evict(path.parent)
+def _read_file(path: Path) -> bytes:
+    # Non-blocking, regular files only, bounded, nesting checked (an Unusable is a
+    # ValueError): a FIFO left here would hang the reader, and deep JSON would
+    # raise RecursionError on every open.
+    return read_json_bytes(path, MAX_VERSION_BYTES)
 
 
-def _evict(folder: Path) -> None:
-    files = list(folder.glob("*.json"))
-    if len(files) <= MAX_VERSIONS:
-        return
-    dated = []
-    for file in files:
-        with contextlib.suppress(OSError):
-            dated.append((file.stat().st_mtime, file))
-    dated.sort()
-    for _mtime, file in dated[: len(dated) - MAX_VERSIONS]:
-        with contextlib.suppress(OSError):
-            file.unlink()
+def has_version(briefing_id: str, directory: Path | None = None) -> bool:
+    """A version of this briefing is remembered (or waits to be written)."""
+    folder = directory or state_dir()
+    try:
+        if store_for(folder).exists(VERSION, briefing_id):
+            return True
+    except StoreUnavailable:
+        return False
+    return version_path(briefing_id, folder).exists()  # a file not yet taken in
+
+
+def save_version(version: Version, directory: Path | None = None, *, wait: bool = True) -> None:
+    """Remember a version in one transaction; the store forgets the oldest past `MAX_VERSIONS`."""
+    folder = directory or state_dir()
+    version_path(version.briefing_id, folder)  # the id is checked as the file name was
+    store_for(folder).save(VERSION, version.briefing_id, encode(version), wait=wait)
 
 
 def changes_since_read(
@@ -193,10 +204,12 @@ def changes_since_read(
     return current, compare_versions(old, current, briefing), warning
 
 
-def remember(version: Version, seen: str | None, directory: Path | None = None) -> str:
+def remember(
+    version: Version, seen: str | None, directory: Path | None = None, *, wait: bool = True
+) -> str:
     """Keep `version` as what was last read unless it already is; the hash to keep in state."""
-    if seen != version.hash or not version_path(version.briefing_id, directory).exists():
-        save_version(version, directory)
+    if seen != version.hash or not has_version(version.briefing_id, directory):
+        save_version(version, directory, wait=wait)
     return version.hash
 
 

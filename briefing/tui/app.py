@@ -73,7 +73,7 @@ class BriefingApp(App[int]):
         self._notes: list[str] = []
         self.animation_level = "none"
         self.config_dir = config_dir
-        self.preferences, warnings = load_preferences(config_dir)
+        self.preferences, warnings = load_preferences(config_dir, state_dir)
         self._warnings += warnings
 
     async def on_event(self, event: events.Event) -> None:
@@ -92,6 +92,7 @@ class BriefingApp(App[int]):
         return self._reader(self.briefing)
 
     def on_mount(self) -> None:
+        self._hear_the_store()
         self._apply_theme()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.app_resume_signal.subscribe(self, self._resumed)
@@ -106,6 +107,24 @@ class BriefingApp(App[int]):
                 loop.add_signal_handler(signum, self._on_signal)
         except (NotImplementedError, RuntimeError, ValueError):
             pass
+
+    def _hear_the_store(self) -> None:
+        """Say once, when a queued save first fails, that the place is not being saved."""
+        from briefing.store.state import state_dir
+        from briefing.store.statestore import store_for
+
+        try:
+            store = store_for(self.state_dir or state_dir())
+        except (ValueError, RuntimeError, KeyError, OSError):
+            return
+
+        def tell(notice: str) -> None:  # in the writer thread, which ignores a stopped app
+            self.call_from_thread(self._tell_unsaved, notice)
+
+        store.on_notice = tell
+
+    def _tell_unsaved(self, notice: str) -> None:
+        self.notify(notice, title="Reading state", severity="warning", markup=False, timeout=10)
 
     # Preferences -------------------------------------------------------
 
@@ -138,8 +157,8 @@ class BriefingApp(App[int]):
 
     def _save_preferences(self) -> None:
         try:
-            save_preferences(self.preferences, self.config_dir)
-        except OSError as error:
+            save_preferences(self.preferences, self.config_dir, self.state_dir, wait=False)
+        except (OSError, ValueError) as error:
             self.log.warning(f"could not save preferences: {error}")
 
     def _resumed(self, _app: object) -> None:
@@ -224,8 +243,9 @@ class BriefingApp(App[int]):
         try:
             state = reader.current_state()
             state.seen = self.tracker.remember(reader.briefing, reader.tracked)
-            save_state(reader.briefing.id, state, self.state_dir)
-        except OSError as error:
+            # Queued for the store's writer thread: the loop never waits for a database.
+            save_state(reader.briefing.id, state, self.state_dir, wait=False)
+        except (OSError, ValueError) as error:
             self.log.warning(f"could not save reading state: {error}")
 
     async def action_quit(self) -> None:
@@ -353,7 +373,17 @@ def run_reader(found: Found, library: Library, *, fresh: bool = False) -> int:
         )
         with drawing_on_the_terminal():
             result = app.run()
+        finish_saving()
     return result if isinstance(result, int) else app.return_code or 0
+
+
+def finish_saving() -> None:
+    """Before the process ends: write what the reader queued, waiting a bounded time."""
+    from briefing.store.statestore import flush_all
+
+    if not flush_all():
+        print("briefing: the state database cannot be reached: your place was not saved",
+              file=sys.stderr)  # fmt: skip
 
 
 @contextmanager

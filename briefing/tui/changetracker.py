@@ -21,10 +21,10 @@ from briefing.format.model import Briefing
 from briefing.store.state import ReadingState
 from briefing.store.versions import (
     changes_since_read,
+    has_version,
     open_with_changes,
     remember,
     removed_line,
-    version_path,
 )
 from briefing.tracking.changes import (
     Changes,
@@ -124,17 +124,17 @@ class ChangeTracker:
         return tracked, notes
 
     def remember(self, briefing: Briefing, tracked: ReadingChanges) -> str | None:
-        """Keep what the reader shows as the version last read; the hash for the state file."""
+        """Keep what the reader shows as the version last read; the hash for the state record."""
         try:
             if tracked.version is None:
                 # Opened unchanged (or never read): one fast hash says if there is work.
-                if (
-                    tracked.seen == briefing_hash(briefing)
-                    and version_path(briefing.id, self.state_dir).exists()
+                if tracked.seen == briefing_hash(briefing) and has_version(
+                    briefing.id, self.state_dir
                 ):
                     return tracked.seen
                 tracked.version = version_of(briefing)
-            tracked.seen = remember(tracked.version, tracked.seen, self.state_dir)
+            # Queued for the store's writer thread: the event loop never waits for a database.
+            tracked.seen = remember(tracked.version, tracked.seen, self.state_dir, wait=False)
         except (OSError, ValueError) as error:
             self.app.log_warning(f"could not remember the version read: {error}")
         return tracked.seen

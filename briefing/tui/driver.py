@@ -113,6 +113,8 @@ RESTORE = (
 )
 """What the terminal needs to be usable again, written in one go."""
 
+HANGUP_FLUSH_SECONDS = 2.0
+"""Longest a reader whose terminal is gone waits to write its place (a database may be down)."""
 SIGNALS_BEFORE_MOUNT = (signal.SIGTERM, signal.SIGHUP)
 """Handled here until the app installs its own (which also save the reading state)."""
 
@@ -164,6 +166,9 @@ class ReaderDriver(LinuxDriver):
         the process ends here instead, with the app's exit status.
         """
         if hung_up(self._file.fileno() if self._file is not None else 2):
+            from briefing.store.statestore import flush_all
+
+            flush_all(HANGUP_FLUSH_SECONDS)  # the place the SIGHUP handler queued
             os._exit(self._app.return_code or 0)
         super().disable_input()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from tests.apptools import (
     until,
     visible_text,
 )
+from tests.storetools import saved_state
 
 SIZE = (100, 30)
 
@@ -256,8 +256,8 @@ async def test_state_is_restored_after_a_restart(tmp_path: Path) -> None:
         reader(app).select_entry("tehran", focus=False)
         scroll = reader(app).article.scroll_offset.y
         await pilot.press("q")
-    saved = json.loads((tmp_path / "iran-pakistan-2024-01.json").read_text())
-    assert saved["open_sections"] == ["strikes"]
+    saved = saved_state(tmp_path)
+    assert saved is not None and saved["open_sections"] == ["strikes"]
     again = make_app(BUNDLED, tmp_path)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()

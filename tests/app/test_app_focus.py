@@ -13,6 +13,7 @@ from briefing.tui.widgets.card import EntryCard
 from briefing.tui.widgets.sidebartabs import SidebarTabs
 from briefing.tui.widgets.topbar import TopBar
 from tests.apptools import BUNDLED, OTHER_SHAPE, make_app, reader, search_ran, until
+from tests.storetools import saved_state
 
 SIZE = (100, 30)
 
@@ -155,7 +156,7 @@ async def test_q_quits_from_the_sidebar_and_ctrl_c_saves(tmp_path: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "tab", "ctrl+c")
     assert not app.is_running
-    assert (tmp_path / "iran-pakistan-2024-01.json").exists()
+    assert saved_state(tmp_path) is not None
 
 
 async def test_n_without_a_search_says_why(tmp_path: Path) -> None:

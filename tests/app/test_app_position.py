@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from briefing.render.position import anchor_row
+from briefing.store.state import load_state
 from briefing.tui.widgets.topbar import TopBar
 from tests.apptools import BUNDLED, make_app, reader
 
@@ -64,8 +65,8 @@ async def test_position_reopened_at_another_size(tmp_path: Path) -> None:
         words = top_words(app)
         section = reader(app).article.layout_rows.section_at(reader(app).article.top + 1)
         await pilot.press("q")
-    saved = json.loads((tmp_path / "iran-pakistan-2024-01.json").read_text())
-    assert saved["position"]["area"] == "section"
+    saved, _warning = load_state("iran-pakistan-2024-01", tmp_path)
+    assert saved.position is not None and saved.position.area == "section"
     again = make_app(BUNDLED, tmp_path)
     async with again.run_test(size=(60, 20)) as pilot:
         await pilot.pause()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
+from briefing.store.versions import has_version
 from briefing.tui.app import BriefingApp
 from briefing.tui.palette import BriefingCommands
 from briefing.tui.screens.diffview import DiffScreen
@@ -139,7 +140,7 @@ async def test_an_unchanged_briefing_shows_no_marks(tmp_path: Path) -> None:
             assert reader(app).changes is None
             assert "[" not in heading_text(app, 0)
             await pilot.press("q")
-    assert (tmp_path / "state" / "versions" / "story.json").is_file()
+    assert has_version("story", tmp_path / "state")
 
 
 async def test_library_marks_briefings_updated_since_read(tmp_path: Path) -> None:
@@ -223,4 +224,4 @@ async def test_a_damaged_remembered_version_is_set_aside_with_a_warning(tmp_path
         assert len(app.tracker.told) == 1 and "moved aside" in app.tracker.told[0]
         await pilot.press("q")
     assert list((state / "versions").glob("story.json.corrupt-*"))
-    assert (state / "versions" / "story.json").is_file(), "what was read is remembered again"
+    assert has_version("story", state), "what was read is remembered again"

@@ -179,7 +179,7 @@ def test_reader_state_folders_are_capped_least_recently_used_first(home: Path) -
         assert server.wait_log("removed 1 reader state folders"), server.log()
         kept = sorted(p.parent.parent.parent.name for p in readers.glob("*/state/briefing"))
         assert len(list(readers.iterdir())) == 3
-        assert sorted(server.state_file(k).parents[2].name for k in keys[3:]) == sorted(
+        assert sorted(server.reader_folder(k).parents[1].name for k in keys[3:]) == sorted(
             p.name for p in readers.iterdir()
         ), kept
         size = sum(f.stat().st_size for f in readers.rglob("*") if f.is_file())

@@ -6,7 +6,6 @@ asyncssh into a failure; elsewhere these tests skip with the reason.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -85,8 +84,10 @@ def test_read_open_a_card_resize_quit_and_come_back(server: Served, home: Path) 
         assert terminal.wait_exit(timeout=15) == 0
     finally:
         terminal.close()
-    saved = json.loads(server.state_file(key).read_text())
-    assert saved["open_sections"] and "background" not in saved["open_sections"]
+    saved = server.saved_state(key)
+    assert (
+        saved is not None and saved["open_sections"] and "background" not in saved["open_sections"]
+    )
 
     again = server.connect(key)
     try:
@@ -110,8 +111,8 @@ def test_a_second_key_starts_fresh(server: Served, home: Path) -> None:
         assert terminal.wait_exit(timeout=15) == 0
     finally:
         terminal.close()
-    assert server.state_file(key).is_file()
-    assert server.state_file(key) != server.state_file(home / "alice")
+    assert server.saved_state(key) is not None
+    assert server.reader_folder(key) != server.reader_folder(home / "alice")
 
 
 def test_anonymous_reads_without_saved_state(server: Served, home: Path) -> None:

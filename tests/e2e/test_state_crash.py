@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -11,7 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from briefing.store.state import ReadingState, load_state, save_state, state_path
+from briefing.store.atomic import write_atomic
+from briefing.store.state import ReadingState, load_state, state_path
 from tests.ptyterm import Terminal
 from tests.ptytools import BRIEFING, pty_env
 
@@ -45,9 +45,10 @@ def test_kill_9_while_saving_200_times(tmp_path: Path) -> None:
         if warning is not None:
             set_aside += 1
             assert "moved aside" in warning
-    # The write is atomic (temp file + rename), so no kill may leave a torn file.
+    # Each save is one SQLite transaction, so no kill may leave a torn record.
     assert set_aside == 0
-    assert json.loads(state_path("story", tmp_path).read_text())["selected_entry"] == "entry"
+    assert state.selected_entry == "entry"
+    assert not list(tmp_path.glob("*.corrupt-*"))
 
 
 def test_stale_temp_files_are_swept(tmp_path: Path) -> None:
@@ -57,7 +58,7 @@ def test_stale_temp_files_are_swept(tmp_path: Path) -> None:
     os.utime(leftover, (old, old))
     fresh = tmp_path / ".story.json.def456"
     fresh.write_text("another reader is writing")
-    save_state("story", ReadingState(), tmp_path)
+    write_atomic(tmp_path / "story.json", b"{}")
     assert not leftover.exists() and fresh.exists()
 
 

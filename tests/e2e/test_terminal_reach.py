@@ -8,11 +8,13 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.ptyterm import Terminal
 from tests.ptytools import BRIEFING, pty_env
+from tests.storetools import saved_state
 
 TITLE = "Iran and Pakistan"
 
@@ -44,8 +46,8 @@ def process_gone(pid: int) -> bool:
     return not status.exists() or "State:\tZ" in status.read_text()
 
 
-def state_file(tmp_path: Path) -> Path:
-    return tmp_path / "state" / "briefing" / "iran-pakistan-2024-01.json"
+def saved(tmp_path: Path) -> dict[str, Any] | None:
+    return saved_state(tmp_path / "state" / "briefing")
 
 
 def test_sighup_saves_state_and_exits_within_a_second(tmp_path: Path) -> None:
@@ -57,7 +59,7 @@ def test_sighup_saves_state_and_exits_within_a_second(tmp_path: Path) -> None:
         started = time.monotonic()
         status = terminal.wait_exit(timeout=3)
         assert status is not None and time.monotonic() - started < 1.5
-        assert '"open_sections": []' in state_file(tmp_path).read_text()
+        assert (saved(tmp_path) or {}).get("open_sections") == []
     finally:
         terminal.close()
 
@@ -94,7 +96,7 @@ def test_sigterm_and_sigint_restore_the_terminal(tmp_path: Path, signum: int) ->
         after = bytes(terminal.output[before:])
         assert b"\x1b[?1049l" in after, "left the alternate screen"
         assert b"\x1b[?1000l" in after, "mouse reporting off"
-        assert state_file(tmp_path).is_file()
+        assert saved(tmp_path) is not None
     finally:
         terminal.close()
 

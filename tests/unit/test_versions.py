@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.store import versions
+from briefing.store import statestore, versions
 from briefing.store.state import ReadingState, load_state, save_state
 from briefing.store.versions import (
     changes_since_read,
@@ -57,11 +57,11 @@ def test_size_bound_drops_the_longest_texts_first() -> None:
 
 
 def test_oldest_versions_are_forgotten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(versions, "MAX_VERSIONS", 3)
+    monkeypatch.setitem(statestore.MAX_RECORDS, statestore.VERSION, 3)
     for n in range(5):
         save_version(version_of(model([("a", "x")], briefing_id=f"b{n}")), tmp_path)
-    kept = sorted(p.name for p in (tmp_path / "versions").glob("*.json"))
-    assert len(kept) == 3 and "b4.json" in kept
+    kept = statestore.store_for(tmp_path).keys(statestore.VERSION)
+    assert kept == ["b2", "b3", "b4"]
 
 
 def test_the_hash_in_state_avoids_reading_the_remembered_text(
