@@ -11,6 +11,7 @@ never waits for the loader (0.5 s for a briefing at the limits).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import signal
 from pathlib import Path
@@ -32,6 +33,7 @@ from briefing.tracking.changes import (
     Version,
     briefing_hash,
     compare_versions,
+    header_parts,
     version_of,
 )
 from briefing.tracking.filewatch import POLL_SECONDS, SETTLE_SECONDS, FileWatch, watching_enabled
@@ -231,7 +233,9 @@ def _load_and_compare(
     if old.hash == briefing_hash(briefing):
         return None
     version = version_of(briefing)
-    return briefing, compare_versions(old, version, briefing), version
+    changes = compare_versions(old, version, briefing)
+    parts = changes.parts | header_parts(shown, briefing)
+    return briefing, dataclasses.replace(changes, parts=parts), version
 
 
 def _served() -> bool:
