@@ -169,6 +169,9 @@ class ReadingChanges:
     """The version shown, remembered as read when the reader leaves it."""
     seen: str | None = None
     """Hash of the version last remembered as read."""
+    read: Version | None = None
+    """The version last read, when it is not the one shown (None: it is). A live
+    reload marks against it, so marks not yet read survive the reload."""
 
 
 @dataclass(frozen=True, slots=True)
