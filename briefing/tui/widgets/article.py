@@ -120,6 +120,8 @@ class ArticleView(
         self._section_reported = False
         self._laid_out_for = Size(0, 0)
         self._placing = False
+        self.shown_units: set[int] = set()
+        """Units whose text has been on screen to its end (the library's "% read")."""
 
     # Layout ------------------------------------------------------------
 
@@ -144,6 +146,17 @@ class ArticleView(
         finally:
             self._placing = False
         self._keep_cursor_visible(1)
+        self._note_shown()
+
+    def _note_shown(self) -> None:
+        """Count the units whose last row is on screen now as shown."""
+        rows = self.layout_rows.rows
+        top = self.top
+        end = min(len(rows), top + self.page_height)
+        for number in range(max(0, top), end):
+            unit = rows[number].unit
+            if unit >= 0 and (number + 1 == len(rows) or rows[number + 1].unit != unit):
+                self.shown_units.add(unit)
 
     def set_anchor(self, anchor: Anchor) -> None:
         """Read from here (a restored or remembered position)."""
@@ -174,6 +187,7 @@ class ArticleView(
             return  # our own re-anchoring, or Textual clamping before a re-wrap
         self.reading_anchor = anchor_at_row(self.layout_rows, int(new_value))
         self._keep_cursor_visible(1 if new_value >= old_value else -1)
+        self._note_shown()
         self._report_section()
 
     def section_in_view(self) -> int | None:
