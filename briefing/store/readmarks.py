@@ -6,10 +6,11 @@ The share read is how much of the briefing's text has been on screen: the
 characters of the units shown to their end (`ReadingState.shown_units`)
 among all. A one-screen briefing seen whole is read. State files from
 before that was kept fall back to where the saved position sits (its unit
-among all units, in reading order; from the last section on, read). "Updated since read": the state keeps a hash of the
-briefing as last read (`ReadingState.seen`, see briefing.tracking.changes); a
-briefing whose hash differs now is marked so, whatever the share. Only
-the small state file is read, never the remembered text. No Textual here.
+among all units, in reading order; from the last section on, read).
+"Updated since read": the state keeps a hash of the briefing as last read
+(`ReadingState.seen`, see briefing.tracking.changes); a briefing whose hash
+differs now is marked so, whatever the share. Only the small state file is
+read, never the remembered text. No Textual here.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def share_read(briefing: Briefing, state: ReadingState) -> float:
         total = sum(len(unit.text) for unit in units)
         if not total:
             return 1.0
-        shown = set()
+        shown: set[int] = set()
         for first, last in state.shown_units:
             shown.update(range(first, min(last, len(units) - 1) + 1))
         return sum(len(units[n].text) for n in shown) / total
