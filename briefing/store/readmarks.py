@@ -2,12 +2,15 @@
 
     unread · n% read · read · updated since read
 
-The share read is where the saved reading position sits in the briefing's
-text (its unit among all units, in reading order); from the last section on
-it counts as read. "Updated since read": the state keeps a hash of the
-briefing as last read (`ReadingState.seen`, see briefing.tracking.changes); a
-briefing whose hash differs now is marked so, whatever the share. Only
-the small state record is read, never the remembered text. No Textual here.
+The share read is how much of the briefing's text has been on screen: the
+characters of the units shown to their end (`ReadingState.shown_units`)
+among all. A one-screen briefing seen whole is read. State files from
+before that was kept fall back to where the saved position sits (its unit
+among all units, in reading order; from the last section on, read).
+"Updated since read": the state keeps a hash of the briefing as last read
+(`ReadingState.seen`, see briefing.tracking.changes); a briefing whose hash
+differs now is marked so, whatever the share. Only the small state record is
+read, never the remembered text. No Textual here.
 """
 
 from __future__ import annotations
@@ -31,7 +34,16 @@ def updated_since_read(briefing: Briefing, state: ReadingState) -> bool:
 
 
 def share_read(briefing: Briefing, state: ReadingState) -> float:
-    """0 to 1: how far into the text the saved position is."""
+    """0 to 1: how much of the text has been on screen."""
+    if state.shown_units is not None:
+        units = Layout(briefing).units  # units only: nothing is wrapped
+        total = sum(len(unit.text) for unit in units)
+        if not total:
+            return 1.0
+        shown: set[int] = set()
+        for first, last in state.shown_units:
+            shown.update(range(first, min(last, len(units) - 1) + 1))
+        return sum(len(units[n].text) for n in shown) / total
     if state.position is None:
         return 0.0
     layout = Layout(briefing)  # units only: nothing is wrapped

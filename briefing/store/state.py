@@ -45,6 +45,9 @@ class ReadingState:
     extra: dict[str, object] = field(default_factory=dict)
     seen: str | None = None
     """Hash of the briefing as last read (tracking.changes); equal means nothing to mark."""
+    shown_units: list[tuple[int, int]] | None = None
+    """Units of the article (first, last; inclusive runs) whose text has been on screen
+    to its end: the library's "n% read". None in files from before it was kept."""
 
 
 def state_dir() -> Path:
@@ -77,7 +80,32 @@ def _parse(data: bytes) -> ReadingState:
     seen = raw.get("seen")
     if seen is not None and not isinstance(seen, str):
         raise ValueError("seen is not text")
-    return ReadingState(sections, scroll, entry, _position(raw.get("position")), seen=seen)
+    return ReadingState(
+        sections,
+        scroll,
+        entry,
+        _position(raw.get("position")),
+        seen=seen,
+        shown_units=_runs(raw.get("shown_units")),
+    )
+
+
+def _runs(raw: object) -> list[tuple[int, int]] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise ValueError("shown_units is not a list")
+    runs = []
+    for item in raw:
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in item)
+            and 0 <= item[0] <= item[1]
+        ):
+            raise ValueError("shown_units holds something other than [first, last] runs")
+        runs.append((item[0], item[1]))
+    return runs
 
 
 def _position(raw: object) -> SavedPosition | None:
@@ -144,6 +172,9 @@ def encode_state(state: ReadingState) -> bytes:
             "selected_entry": state.selected_entry,
             "seen": state.seen,
             "position": None if state.position is None else asdict(state.position),
+            "shown_units": None
+            if state.shown_units is None
+            else [list(run) for run in state.shown_units],
             "saved": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
     ).encode("utf-8")

@@ -169,6 +169,9 @@ class ReadingChanges:
     """The version shown, remembered as read when the reader leaves it."""
     seen: str | None = None
     """Hash of the version last remembered as read."""
+    read: Version | None = None
+    """The version last read, when it is not the one shown (None: it is). A live
+    reload marks against it, so marks not yet read survive the reload."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +183,9 @@ class Changes:
     new_entries: frozenset[str]
     new_events: frozenset[int]
     """Indexes into the new briefing's timeline."""
+    parts: frozenset[str] = frozenset()
+    """Other parts that changed: any of `PARTS` ("title", "summary", "glossary", "timeline").
+    Said in the summary so a reload never reports "no changes"; no section is marked."""
 
     def status(self, section_id: str) -> Status:
         for change in self.sections:
@@ -215,10 +221,28 @@ class Changes:
             extra.append(_plural(len(self.new_entries), "new glossary entry", "entries"))
         if self.new_events:
             extra.append(_plural(len(self.new_events), "new timeline event"))
+        named = [part for part in PARTS if part in self.parts]
+        if named:
+            extra.append(f"{' and '.join(named)} changed" if len(named) < 3
+                         else f"{', '.join(named[:-1])} and {named[-1]} changed")  # fmt: skip
         line = ", ".join(parts)
         if extra:
             line = "; ".join([line, ", ".join(extra)] if line else [", ".join(extra)])
         return line or "no changes"
+
+
+PARTS = ("title", "summary", "glossary", "timeline")
+"""The parts besides sections a change can touch, in the order a summary names them."""
+
+
+def header_parts(old: Briefing, new: Briefing) -> frozenset[str]:
+    """Which of the title and summary differ (a `Version` does not keep them)."""
+    parts = set()
+    if old.title != new.title:
+        parts.add("title")
+    if old.summary.text != new.summary.text:
+        parts.add("summary")
+    return frozenset(parts)
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -263,7 +287,12 @@ def compare_versions(old: Version, new: Version, briefing: Briefing | None = Non
             for index, event in enumerate(briefing.timeline)
             if event_key(event) not in old.events
         )
-    return Changes(tuple(changes), new_entries, new_events)
+    parts = set()
+    if any(new.entries.get(entry) != digest for entry, digest in old.entries.items()):
+        parts.add("glossary")  # an entry edited or removed (new ones are counted apart)
+    if old.events - new.events:
+        parts.add("timeline")  # an event edited or removed
+    return Changes(tuple(changes), new_entries, new_events, frozenset(parts))
 
 
 # Word diff -------------------------------------------------------------

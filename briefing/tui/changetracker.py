@@ -11,6 +11,7 @@ never waits for the loader (0.5 s for a briefing at the limits).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import signal
 from pathlib import Path
@@ -22,6 +23,7 @@ from briefing.store.state import ReadingState
 from briefing.store.versions import (
     changes_since_read,
     has_version,
+    load_version,
     open_with_changes,
     remember,
     removed_line,
@@ -32,6 +34,7 @@ from briefing.tracking.changes import (
     Version,
     briefing_hash,
     compare_versions,
+    header_parts,
     version_of,
 )
 from briefing.tracking.filewatch import POLL_SECONDS, SETTLE_SECONDS, FileWatch, watching_enabled
@@ -118,6 +121,9 @@ class ChangeTracker:
         notes = [warning] if warning else []
         if changes is not None and changes.any:
             tracked.changes = changes
+            # What was read, for live reloads to mark against (read a second
+            # time only when something changed, which is rare).
+            tracked.read, _ = load_version(briefing.id, self.state_dir)
             state.open_sections = open_with_changes(briefing, state.open_sections, changes)
             notes.append(describe(changes))
         self.told.extend(notes)
@@ -190,7 +196,11 @@ class ChangeTracker:
     async def _reload(self, reader: ReaderScreen, path: Path) -> None:
         try:
             result = await asyncio.to_thread(
-                _load_and_compare, reader.briefing, reader.tracked.version, path
+                _load_and_compare,
+                reader.briefing,
+                reader.tracked.version,
+                path,
+                reader.tracked.read,
             )
         finally:
             self._reloading = False
@@ -199,19 +209,41 @@ class ChangeTracker:
             return
         if result is None or self.app.reader is not reader:
             return  # nothing but the bytes changed, or the reader moved on
-        briefing, changes, version = result
-        tracked = ReadingChanges(changes, version, reader.tracked.seen)
-        self.app.replace_reader(reader, briefing, tracked)
-        shown = _shown(path, briefing.title)
+        tracked = ReadingChanges(
+            result.since_read, result.version, reader.tracked.seen, read=result.read
+        )
+        self.app.replace_reader(reader, result.briefing, tracked)
+        shown = _shown(path, result.briefing.title)
         self.app.notify(
-            f"{shown}: {changes.summary()}", title="Reloaded", severity="information", markup=False
+            f"{shown}: {result.changes.summary()}",
+            title="Reloaded",
+            severity="information",
+            markup=False,
         )
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Reloaded:
+    """A file loaded again, compared with what is shown and with what was last read."""
+
+    briefing: Briefing
+    changes: Changes
+    """Since the version shown: what the notice says."""
+    since_read: Changes
+    """Since the version last read: what the sections are marked with."""
+    version: Version
+    read: Version
+    """The version last read (the one shown when it was read)."""
+
+
 def _load_and_compare(
-    shown: Briefing, old: Version | None, path: Path
-) -> tuple[Briefing, Changes, Version] | str | None:
-    """In a thread: the new briefing and what changed, a one-line reason, or None (same)."""
+    shown: Briefing, old: Version | None, path: Path, read: Version | None = None
+) -> _Reloaded | str | None:
+    """In a thread: the new briefing and what changed, a one-line reason, or None (same).
+
+    Marks are against the version last read (`read`, else the one shown), so a
+    section changed before the reload and not read since stays marked.
+    """
     try:
         loaded: Loaded = load_path(path)
     except BriefingError as error:
@@ -231,7 +263,12 @@ def _load_and_compare(
     if old.hash == briefing_hash(briefing):
         return None
     version = version_of(briefing)
-    return briefing, compare_versions(old, version, briefing), version
+    changes = compare_versions(old, version, briefing)
+    changes = dataclasses.replace(changes, parts=changes.parts | header_parts(shown, briefing))
+    if read is None or read.briefing_id != briefing.id:
+        read = old
+    since_read = changes if read is old else compare_versions(read, version, briefing)
+    return _Reloaded(briefing, changes, since_read, version, read)
 
 
 def _served() -> bool:

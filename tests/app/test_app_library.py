@@ -95,3 +95,36 @@ async def test_help_scrolls_with_the_readers_keys_and_is_found_in_the_palette(
         await pilot.press("q")
         assert not isinstance(app.screen, HelpScreen)
         assert app.is_running
+
+
+async def test_percent_read_is_what_has_been_on_screen(tmp_path: Path) -> None:
+    """A short briefing seen whole is read; a jump to the last section is not."""
+    import json
+
+    from briefing.store.readmarks import READ, read_mark
+    from briefing.store.state import load_state
+
+    short = Path(__file__).resolve().parent.parent / "fixtures" / "valid" / "minimal.yaml"
+    app = make_app(short, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+    assert read_mark(load(short), tmp_path) == READ
+
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "q")
+    mark = read_mark(load(BUNDLED), tmp_path)
+    assert mark.endswith("% read") and int(mark.split("%")[0]) < 50, mark
+    app = make_app(BUNDLED, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:  # reopened: what was shown is kept
+        await pilot.press("G", "q")
+    assert read_mark(load(BUNDLED), tmp_path) != mark
+
+    # A state file from before shown units were kept still loads (the position counts).
+    saved = tmp_path / "minimal.json"
+    old = json.loads(saved.read_text())
+    del old["shown_units"]
+    saved.write_text(json.dumps(old))
+    state, warning = load_state("minimal", tmp_path)
+    assert warning is None and state.shown_units is None
+    assert read_mark(load(short), tmp_path).endswith("% read")

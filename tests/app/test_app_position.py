@@ -146,3 +146,55 @@ async def test_a_key_before_the_first_frame_is_not_undone_by_the_restore(tmp_pat
         await pilot.pause()
         await pilot.pause()
         assert reader(again).article.section_in_view() == 1
+
+
+def short_six_sections(folder: Path) -> Path:
+    """Six sections that fit 160x48 but for a few rows: the last ones cannot reach the top."""
+    from tests.changetools import briefing_yaml
+
+    path = folder / "story.yaml"
+    sections = [(f"part-{n}", f"Part {n}", "Words here. " * 60) for n in range(1, 7)]
+    path.write_text(briefing_yaml(sections))
+    return path
+
+
+async def test_a_jump_the_view_cannot_put_on_top_is_still_the_place(tmp_path: Path) -> None:
+    path = short_six_sections(tmp_path)
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        article = reader(app).article
+        assert article.layout_rows.section_rows[4] > article.max_scroll_y  # the premise
+        bar = reader(app).query_one(TopBar)
+        assert "5/6" in str(bar.text) and "Part 5" in str(bar.text)
+        await pilot.resize_terminal(40, 15)
+        await pilot.pause()
+        assert article.section_in_view() == 4
+        assert article.layout_rows.section_at(article.top + 1) == 4  # on screen, on top
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        await pilot.press("q")
+    again = make_app(path, tmp_path)
+    async with again.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        article = reader(again).article
+        assert article.layout_rows.section_at(article.top + 1) == 4
+        assert "Part 5" in str(reader(again).query_one(TopBar).text)
+
+
+async def test_a_saved_place_the_view_cannot_put_on_top_is_named(tmp_path: Path) -> None:
+    path = short_six_sections(tmp_path)
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=(40, 15)) as pilot:
+        await pilot.press("5", "q")
+    again = make_app(path, tmp_path)
+    async with again.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert "Part 5" in str(reader(again).query_one(TopBar).text)
+        await pilot.resize_terminal(40, 15)
+        await pilot.pause()
+        article = reader(again).article
+        assert article.layout_rows.section_at(article.top + 1) == 4

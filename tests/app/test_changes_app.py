@@ -225,3 +225,38 @@ async def test_a_damaged_remembered_version_is_set_aside_with_a_warning(tmp_path
         await pilot.press("q")
     assert list((state / "versions").glob("story.json.corrupt-*"))
     assert has_version("story", state), "what was read is remembered again"
+
+
+async def test_unread_marks_survive_a_live_reload(tmp_path: Path) -> None:
+    """Marks are against the version last read: a reload adds its changes to them."""
+    import os
+
+    from tests.apptools import until
+
+    app = await read_then_change(tmp_path)
+    path = tmp_path / "story.yaml"
+    async with app.run_test(size=SIZE) as pilot:
+        before = reader(app)
+        assert before.changes is not None
+        marked = dict(before.changes.marked)
+        assert marked == {"background": "changed", "reactions": "changed", "future": "new"}
+        temp = tmp_path / ".story.tmp"
+        temp.write_text(NEW.replace("Repairs take a year.", "Repairs take two years."))
+        os.replace(temp, path)
+        await until(pilot, lambda: reader(app) is not before, "the live reload")
+        await pilot.pause()
+        after = reader(app)
+        assert after.changes is not None
+        assert after.changes.marked == marked | {"analysis": "changed"}
+        assert heading_text(app, 0) == "Background  [changed]"
+        await pilot.press("home", "}")
+        await pilot.pause()
+        assert after.article.current_section() == 0, "} still finds the first unread change"
+        # and a second reload still marks against what was read, not what was shown
+        second = after
+        temp.write_text(NEW.replace("Repairs take a year.", "Repairs take ages."))
+        os.replace(temp, path)
+        await until(pilot, lambda: reader(app) is not second, "the second live reload")
+        await pilot.pause()
+        last = reader(app).changes
+        assert last is not None and last.marked == marked | {"analysis": "changed"}

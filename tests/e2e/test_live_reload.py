@@ -81,6 +81,20 @@ def test_reloads_on_save_keeps_last_good_and_recovers(opened: tuple[Terminal, Pa
         terminal.close()
 
 
+def test_a_reload_of_only_the_title_says_so(opened: tuple[Terminal, Path]) -> None:
+    terminal, path = opened
+    try:
+        retitled = story("The mayor said nothing at first.").replace(
+            "title: The bridge story", "title: The bridge story, retold"
+        )
+        write_atomically(path, retitled)
+        assert seen_within(terminal, "story, retold", 2.0), terminal.text()
+        assert terminal.wait_for("title changed", timeout=2.0), terminal.text()
+        assert "no changes" not in terminal.text()
+    finally:
+        terminal.close()
+
+
 def _cpu_seconds(pid: int) -> float:
     """CPU time of every thread, in ns from schedstat (stat's ticks are 10 ms coarse)."""
     total = 0

@@ -96,3 +96,20 @@ def test_the_nesting_check_agrees_with_the_parser(depth: int, key: str) -> None:
             check_json_nesting(text)
     else:
         check_json_nesting(text)
+
+
+@pytest.mark.parametrize(
+    "runs", ['"all"', "[[3, 1]]", "[[-1, 2]]", "[[1]]", "[[true, 2]]", '[["1", 2]]']
+)
+def test_bad_shown_units_are_set_aside(tmp_path: Path, runs: str) -> None:
+    (tmp_path / "story.json").write_text(f'{{"shown_units": {runs}}}')
+    state, warning = load_state("story", tmp_path)
+    assert state == ReadingState() and warning and "moved aside" in warning
+
+
+def test_a_huge_shown_run_costs_nothing(tmp_path: Path) -> None:
+    from briefing.store.readmarks import share_read
+    from tests.changetools import model
+
+    state = ReadingState(shown_units=[(0, 10**15), (10**14, 10**15)])
+    assert share_read(model([("a", "Text.")]), state) == 1.0

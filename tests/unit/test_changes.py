@@ -179,3 +179,35 @@ def test_a_diff_no_longer_wanted_stops() -> None:
     new = " ".join(f"w{n % 47}" for n in range(4000))
     with pytest.raises(DiffCancelled):
         word_diff(old, new, cancelled=lambda: True)
+
+
+def test_edited_glossary_and_timeline_are_named_in_the_summary() -> None:
+    import dataclasses
+
+    from briefing.format.model import Passage
+
+    before = model([("a", "Text.")], entries=["dana"], events=["It began."])
+    entry = dataclasses.replace(before.glossary[0], role="Someone else.")
+    event = dataclasses.replace(
+        before.timeline[0], event=Passage("It began early.", before.timeline[0].event.place)
+    )
+    after = dataclasses.replace(before, glossary=(entry,), timeline=(event,))
+    changes = compare(version_of(before), after)
+    assert changes.parts == {"glossary", "timeline"}
+    assert "glossary and timeline changed" in changes.summary()
+    assert "no changes" not in changes.summary()
+
+
+def test_title_and_summary_changes_are_named() -> None:
+    import dataclasses
+
+    from briefing.format.model import Passage
+    from briefing.tracking.changes import header_parts
+
+    before = model([("a", "Text.")])
+    after = dataclasses.replace(
+        before, title="Another story", summary=Passage("Else.", before.summary.place)
+    )
+    parts = header_parts(before, after)
+    changes = dataclasses.replace(compare(version_of(before), after), parts=parts)
+    assert changes.summary() == "title and summary changed"

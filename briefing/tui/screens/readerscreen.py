@@ -46,6 +46,17 @@ from briefing.tui.widgets.timeline import TimelineList
 from briefing.tui.widgets.topbar import TopBar
 
 
+def unit_runs(units: set[int]) -> list[tuple[int, int]]:
+    """Unit numbers as inclusive runs, as the state file keeps them (few, and small)."""
+    runs: list[tuple[int, int]] = []
+    for unit in sorted(units):
+        if runs and runs[-1][1] == unit - 1:
+            runs[-1] = (runs[-1][0], unit)
+        else:
+            runs.append((unit, unit))
+    return runs
+
+
 class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
     """One briefing, full screen."""
 
@@ -103,6 +114,9 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
             # included, puts it on the top row. Keys typed before the first
             # frame then move on from it instead of being undone by a restore.
             article.reading_anchor = from_saved(article.layout_rows, self.state.position)
+        count = len(article.layout_rows.units)
+        for first, last in self.state.shown_units or ():
+            article.shown_units.update(range(first, min(last, count - 1) + 1))
         with Horizontal(id="main"):
             yield article.data_bind(ReaderScreen.selected_entry, ReaderScreen.changes)
             yield Sidebar(briefing, id="sidebar").data_bind(ReaderScreen.changes)
@@ -182,6 +196,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
             scroll_y=int(article.scroll_offset.y),
             selected_entry=self.selected_entry,
             position=to_saved(article.layout_rows, article.reading_anchor),
+            shown_units=unit_runs(article.shown_units),
         )
 
     # Layout ------------------------------------------------------------

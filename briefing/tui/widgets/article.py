@@ -120,6 +120,8 @@ class ArticleView(
         self._section_reported = False
         self._laid_out_for = Size(0, 0)
         self._placing = False
+        self.shown_units: set[int] = set()
+        """Units whose text has been on screen to its end (the library's "% read")."""
 
     # Layout ------------------------------------------------------------
 
@@ -144,6 +146,17 @@ class ArticleView(
         finally:
             self._placing = False
         self._keep_cursor_visible(1)
+        self._note_shown()
+
+    def _note_shown(self) -> None:
+        """Count the units whose last row is on screen now as shown."""
+        rows = self.layout_rows.rows
+        top = self.top
+        end = min(len(rows), top + self.page_height)
+        for number in range(max(0, top), end):
+            unit = rows[number].unit
+            if unit >= 0 and (number + 1 == len(rows) or rows[number + 1].unit != unit):
+                self.shown_units.add(unit)
 
     def set_anchor(self, anchor: Anchor) -> None:
         """Read from here (a restored or remembered position)."""
@@ -174,11 +187,19 @@ class ArticleView(
             return  # our own re-anchoring, or Textual clamping before a re-wrap
         self.reading_anchor = anchor_at_row(self.layout_rows, int(new_value))
         self._keep_cursor_visible(1 if new_value >= old_value else -1)
+        self._note_shown()
         self._report_section()
 
     def section_in_view(self) -> int | None:
-        """The section of the top text row (None: the title and summary above the first)."""
-        section = self.layout_rows.section_at(self.top + 1)
+        """The section of the reading place (None: the title and summary above the first).
+
+        That is the anchor's, not the top row's: a jump to a section near the end
+        cannot scroll it to the top, and the section jumped to is still the place.
+        """
+        if not self.layout_rows.rows:
+            return None
+        row = anchor_row(self.layout_rows, self.reading_anchor)
+        section = self.layout_rows.section_at(row + 1)
         return None if section < 0 else section
 
     def _report_section(self) -> None:
@@ -244,8 +265,19 @@ class ArticleView(
         # Every move is immediate: an animated page writes ~20x the bytes over SSH.
         self.scroll_to(y=max(0.0, min(row, self.max_scroll_y)), animate=False, immediate=True)
 
+    def _jump_to(self, row: int) -> None:
+        """Make `row` the reading place, and scroll it as near the top as the view allows.
+
+        Near the end of a short article the view cannot put the row on top; the
+        place is still the row jumped to (the top bar names its section, a wider
+        or taller window and a reopen show it), not whatever the top row is.
+        """
+        self.reading_anchor = anchor_at_row(self.layout_rows, max(0, row))
+        self._place_anchor()
+        self._report_section()
+
     def scroll_to_row(self, row: int, *, center: bool = True) -> None:
-        self._move_to(row - self.page_height // 3 if center else row)
+        self._jump_to(row - self.page_height // 3 if center else row)
 
     def ensure_visible(self, row: int) -> None:
         if not self.top <= row < self.top + self.page_height:
@@ -266,18 +298,17 @@ class ArticleView(
         self.post_message(self.SectionToggled(None, is_open))
 
     def current_section(self) -> int | None:
-        """The section whose heading has the cursor, else the one at the top of the
-        view (None: the title and summary, above the first section)."""
+        """The section whose heading has the cursor, else the reading place's
+        (None: the title and summary, above the first section)."""
         cursor = self.cursor
         if cursor is not None and cursor.heading is not None:
             return cursor.heading
-        section = self.layout_rows.section_at(int(self.scroll_offset.y) + 1)
-        return None if section < 0 else section
+        return self.section_in_view()
 
     def go_to_section(self, section: int) -> None:
         heading = self.layout_rows.headings[section]
         self.cursor = Target(heading, heading=section)
-        self._move_to(self.layout_rows.section_rows[section])
+        self._jump_to(self.layout_rows.section_rows[section])
 
     def go_to_span(self, unit: int, start: int, end: int, entry_id: str | None = None) -> None:
         """Put the cursor on a span, opening its section first if needed."""
