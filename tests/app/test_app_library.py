@@ -121,10 +121,14 @@ async def test_percent_read_is_what_has_been_on_screen(tmp_path: Path) -> None:
     assert read_mark(load(BUNDLED), tmp_path) != mark
 
     # A state file from before shown units were kept still loads (the position counts).
-    saved = tmp_path / "minimal.json"
-    old = json.loads(saved.read_text())
-    del old["shown_units"]
-    saved.write_text(json.dumps(old))
-    state, warning = load_state("minimal", tmp_path)
+    from briefing.store.state import encode_state
+
+    shown, _ = load_state("minimal", tmp_path)
+    older = tmp_path / "older"
+    older.mkdir()
+    record = json.loads(encode_state(shown))
+    del record["shown_units"]
+    (older / "minimal.json").write_text(json.dumps(record))
+    state, warning = load_state("minimal", older)
     assert warning is None and state.shown_units is None
-    assert read_mark(load(short), tmp_path).endswith("% read")
+    assert read_mark(load(short), older).endswith("% read")
