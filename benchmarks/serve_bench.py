@@ -1,7 +1,19 @@
 """`briefing serve` under load: an asyncssh load client on loopback, against a local start.
 
-    python benchmarks/serve_bench.py              # 10, 50 and 200 concurrent sessions
+    python benchmarks/serve_bench.py              # 10 to 200 concurrent sessions, one backend
     python benchmarks/serve_bench.py --quick      # 2 and 4 sessions, one repetition (CI)
+    python benchmarks/serve_bench.py --topology both --sessions 20
+
+Topologies (`--topology`, default `single`; `both` measures them side by
+side in one run, level by level, interleaved):
+- single: one `briefing serve` with the default SQLite store;
+- haproxy: a real HAProxy (`mode tcp`, `send-proxy-v2`, round robin, health
+  checks; tests/haproxytools.py) in front of two `briefing serve
+  --proxy-protocol --state-url postgresql://...` backends sharing one host
+  key and one real PostgreSQL cluster (tests/pgtools.py: initdb and pg_ctl as
+  an unprivileged user, on a free loopback port). Needs haproxy, PostgreSQL
+  and the `postgres` extra; without them the run stops with one line saying
+  what is missing.
 
 Measured from the client side of the SSH connection, in one run:
 - first frame: connect until the reader's first frame has arrived (the
@@ -14,8 +26,12 @@ Measured from the client side of the SSH connection, in one run:
   key until the first byte of the answer, median, p95 and the slowest;
   then all sit idle for a few seconds: bytes sent and CPU used meanwhile;
 - memory: PSS of every reader (from /proc/PID/smaps_rollup, so pages shared
-  copy-on-write with the zygote count once), the zygote's and the server's,
-  against the RSS of a separate local `briefing` after its first frame.
+  copy-on-write with the zygote count once), the zygote's and the server's
+  (behind HAProxy: both backends', HAProxy's and PostgreSQL's), against the
+  RSS of a separate local `briefing` after its first frame.
+
+Every session logs in with the same key, so in both topologies they share one
+reader record (one SQLite file; one PostgreSQL row per briefing).
 """
 
 from __future__ import annotations
@@ -26,9 +42,11 @@ import os
 import random
 import select
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +56,8 @@ sys.path.insert(0, str(ROOT))
 
 import asyncssh  # noqa: E402
 
+from tests.haproxytools import HAPROXY, HAProxy  # noqa: E402
+from tests.pgtools import PostgresCluster, missing  # noqa: E402
 from tests.ptyterm import Terminal  # noqa: E402
 from tests.servetools import BRIEFING, Served, children, make_key  # noqa: E402
 
@@ -188,10 +208,40 @@ async def one_session(port: int, key: Any, presses: int, all_ready: asyncio.Even
         result.error = f"{type(error).__name__}: {error}"
 
 
-async def level(server: Served, key: Any, count: int, presses: int) -> dict[str, Any]:
+class Setup:
+    """What the load client connects to, and the processes whose memory and CPU count."""
+
+    def __init__(self, name: str, port: int, backends: list[Served],
+                 others: Callable[[], list[int]] = list) -> None:  # fmt: skip
+        self.name = name
+        self.port = port
+        self.backends = backends
+        self.others = others
+        """Pids serving besides the backends (HAProxy, PostgreSQL), looked up when counted."""
+
+    def readers(self) -> list[int]:
+        return sorted(pid for backend in self.backends for pid in backend.readers())
+
+    def zygotes(self) -> list[int]:
+        return [pid for backend in self.backends for pid in children(backend.process.pid)]
+
+    def servers(self) -> list[int]:
+        return [*(backend.process.pid for backend in self.backends), *self.others()]
+
+
+def postgres_pids(cluster: PostgresCluster) -> list[int]:
+    """The postmaster (first line of its pid file) and every process it forked."""
+    try:
+        postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return []
+    return [postmaster, *children(postmaster)]
+
+
+async def level(setup: Setup, key: Any, count: int, presses: int) -> dict[str, Any]:
     all_ready, release = asyncio.Event(), asyncio.Event()
     results = [Session() for _ in range(count)]
-    tasks = [asyncio.create_task(one_session(server.port, key, presses, all_ready, release, r))
+    tasks = [asyncio.create_task(one_session(setup.port, key, presses, all_ready, release, r))
              for r in results]  # fmt: skip
     deadline = time.perf_counter() + 180
     while time.perf_counter() < deadline:
@@ -203,9 +253,8 @@ async def level(server: Served, key: Any, count: int, presses: int) -> dict[str,
         len(r.keys) >= presses or r.error for r in results
     ):
         await asyncio.sleep(0.05)
-    readers = server.readers()
-    zygote = children(server.process.pid)
-    everyone = [*readers, *zygote, server.process.pid]
+    readers, zygote, servers = setup.readers(), setup.zygotes(), setup.servers()
+    everyone = [*readers, *zygote, *servers]
     await asyncio.sleep(1.0)  # the last answers finish drawing
     received, ticks = _received(results), sum(cpu_ticks(pid) for pid in everyone)
     await asyncio.sleep(IDLE_SECONDS)
@@ -213,71 +262,159 @@ async def level(server: Served, key: Any, count: int, presses: int) -> dict[str,
     idle_cpu = (sum(cpu_ticks(pid) for pid in everyone) - ticks) / os.sysconf("SC_CLK_TCK")
     memory = {"readers": [pss_kib(pid) for pid in readers],
               "zygote": sum(pss_kib(pid) for pid in zygote),
-              "server": pss_kib(server.process.pid)}  # fmt: skip
+              "server": sum(pss_kib(pid) for pid in servers)}  # fmt: skip
     release.set()
     await asyncio.gather(*tasks)
     firsts = [r.first for r in results if r.first is not None]
     keys = [k for r in results for k in r.keys]
-    return {"count": count, "firsts": firsts, "keys": keys, "memory": memory,
+    return {"setup": setup.name, "count": count, "firsts": firsts, "keys": keys, "memory": memory,
             "errors": [r.error for r in results if r.error], "held": len(readers),
             "idle_bytes": idle_bytes, "idle_cpu": idle_cpu / IDLE_SECONDS}  # fmt: skip
+
+
+TOPOLOGIES = ("single", "haproxy", "both")
+SINGLE = "one backend, SQLite"
+BALANCED = "HAProxy, 2 backends, PostgreSQL"
+
+
+def limits(most: int) -> list[str]:
+    """Flags that lift every per-server and per-address cap above the load (one address)."""
+    big = str(most + 50)
+    return ["--max-sessions", big, "--max-per-address", big, "--burst", big,
+            "--rate", "100000", "--max-startups", big, "--max-startups-per-address", big,
+            "--login-timeout", "120"]  # fmt: skip
+
+
+def missing_for_haproxy() -> str | None:
+    reasons = [] if HAPROXY else ["haproxy (apt-get install haproxy)"]
+    postgres = missing()
+    if postgres:
+        reasons.append(postgres.removeprefix("not installed: "))
+    return f"not installed: {', '.join(reasons)}" if reasons else None
+
+
+def start_balanced(home: Path, most: int, stack: list[Callable[[], Any]]) -> Setup:
+    """PostgreSQL, two backends sharing its database and one host key, HAProxy before them.
+
+    Each part is pushed on `stack` (how to stop it) as soon as it runs, so a
+    failure half-way still stops what was started.
+    """
+    cluster = PostgresCluster(max_connections=2 * most + 20)
+    stack.append(cluster.close)
+    url = cluster.new_database()
+    host_key = make_key(home, "host_key")
+    flags = [*limits(most), "--host-key", str(host_key), "--state-url", url, "--proxy-protocol"]
+    backends = []
+    for name in ("one", "two"):
+        (home / name).mkdir(mode=0o700)
+        backend = Served(home / name, *flags)
+        stack.append(backend.close)
+        backends.append(backend)
+    front = HAProxy(home, [b.port for b in backends], proxy_protocol=True, maxconn=most + 50)
+    stack.append(front.close)
+    return Setup(BALANCED, front.port, backends,
+                 lambda: [front.process.pid, *postgres_pids(cluster)])  # fmt: skip
+
+
+def stopped(backend: Served) -> int:
+    """Its exit status after SIGTERM; -9 when it had to be killed after 60 s."""
+    try:
+        return backend.stop(timeout=60)
+    except subprocess.TimeoutExpired:
+        return -9
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny setting for CI")
+    parser.add_argument(
+        "--topology",
+        choices=TOPOLOGIES,
+        default="single",
+        help="one backend on SQLite, HAProxy to two on PostgreSQL, or both",
+    )
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="concurrent sessions per level (default 10 20 30 50 100 200)",
+    )
+    parser.add_argument("--repeats", type=int, help="one-session runs (default 5)")
     args = parser.parse_args()
-    levels = [2, 4] if args.quick else [10, 20, 30, 50, 100, 200]
-    repeats = 1 if args.quick else 5
+    levels = args.sessions or ([2, 4] if args.quick else [10, 20, 30, 50, 100, 200])
+    repeats = args.repeats or (1 if args.quick else 5)
     presses = 2 if args.quick else 5
+    if args.topology != "single" and (reason := missing_for_haproxy()):
+        print(f"serve_bench: error: --topology {args.topology}: {reason}", file=sys.stderr)
+        raise SystemExit(2)
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as folder:
         home = Path(folder)
-        big = str(max(levels) + 50)
-        server = Served(home, "--max-sessions", big, "--max-per-address", big, "--burst", big,
-                        "--rate", "100000", "--max-startups", big,
-                        "--max-startups-per-address", big,
-                        "--login-timeout", "120")  # 200 logins at once, on one address  # fmt: skip
+        os.chmod(home, 0o700)
+        most = max(levels)
+        stack: list[Callable[[], Any]] = []
+        setups: list[Setup] = []
+        codes: dict[str, list[int]] = {}
         key = asyncssh.read_private_key(make_key(home, "bench"))
         try:
-            local_start(home)  # warm the disk cache for both sides
-            asyncio.run(level(server, key, 1, 0))
-            local_runs, served_runs = [], []
+            if args.topology in ("single", "both"):
+                (home / "single").mkdir(mode=0o700)
+                server = Served(home / "single", *limits(most))
+                stack.append(server.close)
+                setups.append(Setup(SINGLE, server.port, [server]))
+            if args.topology in ("haproxy", "both"):
+                setups.append(start_balanced(home, most, stack))
+            local_start(home)  # warm the disk cache for every side
+            for setup in setups:
+                asyncio.run(level(setup, key, 1, 0))
+            local_runs: list[tuple[float, int, int]] = []
+            served_runs: dict[str, list[float]] = {setup.name: [] for setup in setups}
             for _ in range(repeats):
                 local_runs.append(local_start(home))
-                served_runs.append(asyncio.run(level(server, key, 1, 0))["firsts"][0])
-            results = [asyncio.run(level(server, key, count, presses)) for count in levels]
+                for setup in setups:
+                    served_runs[setup.name].append(
+                        asyncio.run(level(setup, key, 1, 0))["firsts"][0]
+                    )
+            results = [asyncio.run(level(setup, key, count, presses))
+                       for count in levels for setup in setups]  # fmt: skip
         finally:
-            code = server.stop(timeout=60)
-    report(local_runs, served_runs, results, code)
+            for setup in setups:  # backends first: they save to the database as they stop
+                codes[setup.name] = [stopped(backend) for backend in setup.backends]
+            for stop in reversed(stack):
+                stop()
+    report(local_runs, served_runs, results, codes)
 
 
-def report(local_runs: list[tuple[float, int, int]], served_runs: list[float],
-           results: list[dict[str, Any]], code: int) -> None:  # fmt: skip
+def report(local_runs: list[tuple[float, int, int]], served_runs: dict[str, list[float]],
+           results: list[dict[str, Any]], codes: dict[str, list[int]]) -> None:  # fmt: skip
     local_first = statistics.median(run[0] for run in local_runs)
     local_rss = statistics.median(run[1] for run in local_runs)
     local_pss = statistics.median(run[2] for run in local_runs)
-    served_first = statistics.median(served_runs)
     print("# briefing serve benchmark (loopback, 2 cores shared: figures are noisy)\n")
     print("| one session, idle server | value |\n|---|---|")
     print(f"| local `briefing` first frame (s), median | {local_first:.3f} |")
-    print(f"| served session first frame (s), median | {served_first:.3f} |")
-    print(f"| ratio served / local (target <= 1.2) | {served_first / local_first:.2f} |")
+    for name, runs in served_runs.items():
+        served_first = statistics.median(runs)
+        label = "served session" if name == SINGLE else f"{name}: session"
+        print(f"| {label} first frame (s), median | {served_first:.3f} |")
+        print(f"| {label} ratio served / local (target <= 1.2) | "
+              f"{served_first / local_first:.2f} |")  # fmt: skip
     print(f"| local `briefing` RSS (MiB) | {local_rss / 1024:.1f} |")
     print(f"| local `briefing` PSS (MiB) | {local_pss / 1024:.1f} |\n")
-    print("| sessions | held | first frame median (s) | p95 (s) | key median (ms) "
-          "| key p95 (ms) | slowest key (ms) | PSS/session (MiB) | zygote+server PSS (MiB) "
+    print("| setup | sessions | held | first frame median (s) | p95 (s) | key median (ms) "
+          "| key p95 (ms) | slowest key (ms) | PSS/session (MiB) | servers PSS (MiB) "
           f"| idle bytes ({IDLE_SECONDS:g} s) | idle CPU (cores) | errors |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    most = 0
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    most = dict.fromkeys(served_runs, 0)
     for result in results:
         firsts, keys, memory = result["firsts"], result["keys"], result["memory"]
         per = statistics.mean(memory["readers"]) / 1024 if memory["readers"] else 0.0
         fixed = (memory["zygote"] + memory["server"]) / 1024
         slowest = max(keys) if keys else float("nan")
         if not result["errors"] and keys and slowest <= KEY_BUDGET:
-            most = max(most, result["count"])
+            most[result["setup"]] = max(most[result["setup"]], result["count"])
         print(
-            f"| {result['count']} | {result['held']} | "
+            f"| {result['setup']} | {result['count']} | {result['held']} | "
             f"{statistics.median(firsts) if firsts else float('nan'):.3f} | "
             f"{percentile(firsts, 0.95) if firsts else float('nan'):.3f} | "
             f"{statistics.median(keys) * 1000 if keys else float('nan'):.0f} | "
@@ -286,13 +423,18 @@ def report(local_runs: list[tuple[float, int, int]], served_runs: list[float],
             f"{result['idle_cpu']:.2f} | {len(result['errors'])} |"
         )
         for error in sorted(set(result["errors"]))[:3]:
-            print(f"|  | error: {error} |")
-    print(
-        f"\nmost concurrent sessions with every key answered within "
-        f"{KEY_BUDGET * 1000:.0f} ms: {most or 'none of the levels'}"
-    )
+            print(f"|  |  | error: {error} |")
+    print()
+    for name, count in most.items():
+        print(f"{name}: most concurrent sessions with every key answered within "
+              f"{KEY_BUDGET * 1000:.0f} ms: {count or 'none of the levels'}")  # fmt: skip
     print(f"PSS per session target: <= {local_rss / 2048:.1f} MiB (half the local RSS)")
-    print(f"server exit status after SIGTERM: {code}")
+    for name, statuses in codes.items():
+        if name == SINGLE:
+            print(f"server exit status after SIGTERM: {statuses[0]}")
+        else:
+            print(f"{name}: backend exit statuses after SIGTERM: "
+                  f"{', '.join(str(code) for code in statuses)}")  # fmt: skip
 
 
 if __name__ == "__main__":

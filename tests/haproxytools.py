@@ -41,7 +41,7 @@ def require_haproxy() -> None:
 
 CONFIG = """\
 global
-    maxconn 200
+    maxconn {maxconn}
     stats socket {stats} mode 600 level admin
 
 defaults
@@ -63,7 +63,8 @@ backend readers
 
 
 class HAProxy:
-    def __init__(self, folder: Path, backends: list[int], *, proxy_protocol: bool) -> None:
+    def __init__(self, folder: Path, backends: list[int], *, proxy_protocol: bool,
+                 maxconn: int = 200) -> None:  # fmt: skip
         assert HAPROXY
         self.folder = folder
         self.port = free_port()
@@ -74,7 +75,9 @@ class HAProxy:
             for n, port in enumerate(backends, start=1)
         )
         self.config = folder / "haproxy.cfg"
-        self.config.write_text(CONFIG.format(stats=self.stats, port=self.port, servers=servers))
+        self.config.write_text(
+            CONFIG.format(stats=self.stats, port=self.port, servers=servers, maxconn=maxconn)
+        )
         self.log_path = folder / "haproxy.log"
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(

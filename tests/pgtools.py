@@ -73,7 +73,7 @@ def require_postgres() -> None:
 class PostgresCluster:
     """One cluster: start, stop (as a crash would look to clients), restart, new databases."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_connections: int = 200) -> None:
         binaries = postgres_bin()
         assert binaries is not None
         self.bin = binaries
@@ -81,6 +81,7 @@ class PostgresCluster:
         self.data = self.folder / "data"
         self.log = self.folder / "postgres.log"
         self.port = free_port()
+        self.max_connections = max_connections
         self._numbers = itertools.count(1)
         if os.geteuid() == 0:
             entry = pwd.getpwnam(UNPRIVILEGED)
@@ -109,7 +110,7 @@ class PostgresCluster:
 
     def start(self) -> None:
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c max_connections=200")  # fmt: skip
+                   f"-c fsync=off -c max_connections={self.max_connections}")  # fmt: skip
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w",
                   "-t", "60", "start")  # fmt: skip
 

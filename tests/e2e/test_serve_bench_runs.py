@@ -10,18 +10,44 @@ import sys
 import pytest
 
 from tests.apptools import ROOT
+from tests.haproxytools import require_haproxy
+from tests.pgtools import require_postgres
 
 
-def test_serve_benchmark_runs_in_its_tiny_setting() -> None:
+def _require_asyncssh() -> None:
     if importlib.util.find_spec("asyncssh") is None or shutil.which("ssh-keygen") is None:
         pytest.skip("asyncssh or ssh-keygen is not installed")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "serve_bench.py"), "--quick"],
+
+
+def _bench(*flags: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "serve_bench.py"), "--quick", *flags],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=ROOT,
     )
+
+
+def test_serve_benchmark_runs_in_its_tiny_setting() -> None:
+    _require_asyncssh()
+    result = _bench()
     assert result.returncode == 0, result.stderr[-2000:]
     assert "| served session first frame (s), median |" in result.stdout
     assert "server exit status after SIGTERM: 0" in result.stdout
+
+
+def test_serve_benchmark_runs_through_haproxy_to_two_postgres_backends() -> None:
+    """Both topologies in one run: HAProxy's rows sit beside the single backend's."""
+    _require_asyncssh()
+    require_haproxy()
+    require_postgres()
+    result = _bench("--topology", "both")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "| served session first frame (s), median |" in result.stdout
+    assert "| HAProxy, 2 backends, PostgreSQL: session first frame (s), median |" in result.stdout
+    rows = [line for line in result.stdout.splitlines()
+            if line.startswith("| HAProxy, 2 backends, PostgreSQL | ")]  # fmt: skip
+    assert [row.split(" | ")[1:3] for row in rows] == [["2", "2"], ["4", "4"]], result.stdout
+    assert "server exit status after SIGTERM: 0" in result.stdout
+    assert "backend exit statuses after SIGTERM: 0, 0" in result.stdout
