@@ -33,6 +33,10 @@ def warm() -> None:
                  "textual.layouts.stream", "textual.layouts.grid"):  # fmt: skip
         importlib.import_module(name)
     cell_len("\u00e9\u4e2d")  # loads Rich's Unicode width table
+    if os.environ.get("BRIEFING_STATE_URL", "").startswith(("postgresql:", "postgres:")):
+        # Every reader of a shared database loads the PostgreSQL driver to save its
+        # place: once here, it is shared by every fork instead of imported by each.
+        importlib.import_module("briefing.store.pgstore")  # psycopg and its pool
     _served_app_class()
 
 
