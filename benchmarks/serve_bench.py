@@ -2,6 +2,8 @@
 
     python benchmarks/serve_bench.py              # 10, 50 and 200 concurrent sessions
     python benchmarks/serve_bench.py --quick      # 2 and 4 sessions, one repetition (CI)
+    python benchmarks/serve_bench.py --levels 100 --key j --pace 2 --presses 10 \
+        --repeats 1 --baseline /tmp/main     # against another checkout, interleaved
 
 Measured from the client side of the SSH connection, in one run:
 - first frame: connect until the reader's first frame has arrived (the
@@ -9,8 +11,9 @@ Measured from the client side of the SSH connection, in one run:
   which is subtracted), for one session on an idle server, interleaved
   with a local `briefing` started in a pty and timed the same way;
 - with N sessions opened at once: connect-to-first-frame median and p95,
-  then every session presses keys (c/e: collapse and expand every section,
-  a full relayout) about once a second at random moments; key-to-frame is
+  then every session presses keys (by default c/e: collapse and expand
+  every section, a full relayout; `--key j` moves a line) every `--pace`
+  seconds on average, at random moments; key-to-frame is
   key until the first byte of the answer, median, p95 and the slowest;
   then all sit idle for a few seconds: bytes sent and CPU used meanwhile;
 - memory: PSS of every reader (from /proc/PID/smaps_rollup, so pages shared
@@ -155,7 +158,16 @@ class Session:
     capture: Capture | None = None
 
 
-async def one_session(port: int, key: Any, presses: int, all_ready: asyncio.Event,
+@dataclass
+class Keys:
+    """What each session presses, and how often (seconds between presses, on average)."""
+
+    presses: int
+    sequence: tuple[bytes, ...] = (b"c", b"e")
+    pace: float = 1.0
+
+
+async def one_session(port: int, key: Any, keys: Keys, all_ready: asyncio.Event,
                       release: asyncio.Event, result: Session) -> None:  # fmt: skip
     start = time.perf_counter()
     try:
@@ -170,12 +182,12 @@ async def one_session(port: int, key: Any, presses: int, all_ready: asyncio.Even
             )
             result.first = await capture.first_frame(120) - start
             await all_ready.wait()
-            for press in range(presses):
-                await asyncio.sleep(PACE.uniform(0.5, 1.5))  # about a key a second each
+            for press in range(keys.presses):
+                await asyncio.sleep(PACE.uniform(0.5, 1.5) * keys.pace)
                 capture.changed.clear()
                 sent = time.perf_counter()
                 size = len(capture.output)
-                chan.write(b"c" if press % 2 == 0 else b"e")
+                chan.write(keys.sequence[press % len(keys.sequence)])
                 while len(capture.output) == size and not capture.closed.is_set():
                     capture.changed.clear()
                     await asyncio.wait_for(capture.changed.wait(), 10)
@@ -188,11 +200,12 @@ async def one_session(port: int, key: Any, presses: int, all_ready: asyncio.Even
         result.error = f"{type(error).__name__}: {error}"
 
 
-async def level(server: Served, key: Any, count: int, presses: int) -> dict[str, Any]:
+async def level(server: Served, key: Any, count: int, keys: Keys) -> dict[str, Any]:
     all_ready, release = asyncio.Event(), asyncio.Event()
     results = [Session() for _ in range(count)]
-    tasks = [asyncio.create_task(one_session(server.port, key, presses, all_ready, release, r))
+    tasks = [asyncio.create_task(one_session(server.port, key, keys, all_ready, release, r))
              for r in results]  # fmt: skip
+    presses = keys.presses
     deadline = time.perf_counter() + 180
     while time.perf_counter() < deadline:
         if all(r.first is not None or r.error for r in results):
@@ -217,8 +230,8 @@ async def level(server: Served, key: Any, count: int, presses: int) -> dict[str,
     release.set()
     await asyncio.gather(*tasks)
     firsts = [r.first for r in results if r.first is not None]
-    keys = [k for r in results for k in r.keys]
-    return {"count": count, "firsts": firsts, "keys": keys, "memory": memory,
+    answers = [k for r in results for k in r.keys]
+    return {"count": count, "firsts": firsts, "keys": answers, "memory": memory,
             "errors": [r.error for r in results if r.error], "held": len(readers),
             "idle_bytes": idle_bytes, "idle_cpu": idle_cpu / IDLE_SECONDS}  # fmt: skip
 
@@ -226,27 +239,58 @@ async def level(server: Served, key: Any, count: int, presses: int) -> dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny setting for CI")
+    parser.add_argument("--levels", type=int, nargs="+", help="session counts to measure")
+    parser.add_argument("--repeats", type=int, help="one-session first frames per side")
+    parser.add_argument("--presses", type=int, help="keys each session presses")
+    parser.add_argument("--key", help="press this key every time instead of c and e")
+    parser.add_argument("--pace", type=float, default=1.0, help="mean seconds between keys")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout (e.g. `git archive main`) served and measured in the same run",
+    )
     args = parser.parse_args()
-    levels = [2, 4] if args.quick else [10, 20, 30, 50, 100, 200]
-    repeats = 1 if args.quick else 5
-    presses = 2 if args.quick else 5
+    levels = args.levels or ([2, 4] if args.quick else [10, 20, 30, 50, 100, 200])
+    repeats = args.repeats or (1 if args.quick else 5)
+    presses = args.presses if args.presses is not None else (2 if args.quick else 5)
+    keys = Keys(presses, pace=args.pace)
+    if args.key:
+        keys.sequence = (args.key.encode(),)
+    sides: list[tuple[str, list[str] | None, Path | None]] = [("this checkout", None, None)]
+    if args.baseline is not None:
+        base = args.baseline.resolve()
+        sides.append(("baseline", [sys.executable, "-m", "briefing"], base))
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as folder:
         home = Path(folder)
         big = str(max(levels) + 50)
-        server = Served(home, "--max-sessions", big, "--max-per-address", big, "--burst", big,
-                        "--rate", "100000", "--max-startups", big)  # fmt: skip
+        flags = ("--max-sessions", big, "--max-per-address", big, "--burst", big,
+                 "--rate", "100000", "--max-startups", big)  # fmt: skip
         key = asyncssh.read_private_key(make_key(home, "bench"))
-        try:
-            local_start(home)  # warm the disk cache for both sides
-            asyncio.run(level(server, key, 1, 0))
-            local_runs, served_runs = [], []
-            for _ in range(repeats):
-                local_runs.append(local_start(home))
-                served_runs.append(asyncio.run(level(server, key, 1, 0))["firsts"][0])
-            results = [asyncio.run(level(server, key, count, presses)) for count in levels]
-        finally:
-            code = server.stop(timeout=60)
-    report(local_runs, served_runs, results, code)
+        runs: dict[str, tuple[list[tuple[float, int, int]], list[float], list[Any]]] = {}
+        for name, _command, _cwd in sides:
+            runs[name] = ([], [], [])
+        local_start(home)  # warm the disk cache for both sides
+        codes = {}
+        for count in [0, *levels]:  # 0: the one-session first frames; sides take turns
+            for name, command, cwd in sides:
+                server = Served(home, *flags, command=command, cwd=cwd)
+                local_runs, served_runs, results = runs[name]
+                try:
+                    asyncio.run(level(server, key, 1, Keys(0)))  # warm-up
+                    if count == 0:
+                        for _ in range(repeats):
+                            local_runs.append(local_start(home))
+                            one = asyncio.run(level(server, key, 1, Keys(0)))
+                            served_runs.append(one["firsts"][0])
+                    else:
+                        results.append(asyncio.run(level(server, key, count, keys)))
+                finally:
+                    codes[name] = server.stop(timeout=60)
+    for name, (local_runs, served_runs, results) in runs.items():
+        if len(sides) > 1:
+            print(f"\n## {name}\n")
+        report(local_runs, served_runs, results, codes[name])
 
 
 def report(local_runs: list[tuple[float, int, int]], served_runs: list[float],
