@@ -20,6 +20,9 @@ if the workaround stops working:
   thread (Textualize/textual#6456), and an escape sequence with thousands
   of parameter bytes is cut short: Textual's parser takes quadratic time on
   one and drops every key after it.
+- Frames are written in fewer bytes (`sgrdelta.compact`: styles as
+  differences, no dead cursor moves), the same cells on screen; the
+  terminal's style is carried from one write to the next.
 - Signals restore the terminal. From the moment the driver takes the
   terminal until the app installs its own handlers (which save the reading
   position), SIGTERM and SIGHUP put the terminal back and exit; SIGQUIT
@@ -53,6 +56,7 @@ from textual.drivers.linux_driver import LinuxDriver
 from textual.geometry import Size
 from textual.message import Message
 
+from briefing.tui.sgrdelta import Style, compact
 from briefing.tui.terminal import MAX_COLUMNS, MAX_LINES, hung_up, job_control
 
 MAX_SEQUENCE = 64
@@ -166,6 +170,12 @@ class ReaderDriver(LinuxDriver):
         self._size = (first.width, first.height)
         self._wake_read = self._wake_write = -1
         self.exit_event = WakingEvent(self._wake_input_thread)
+        self._style: Style | None = None  # the terminal's style after our last write
+
+    def write(self, data: str) -> None:
+        height = self._size[1] if self._size is not None else None
+        data, self._style = compact(data, height, self._style)
+        super().write(data)
 
     def _open_wake_pipe(self) -> None:
         """The self-pipe, opened at each start: a suspend (Ctrl+Z) closes the driver."""
@@ -228,6 +238,7 @@ class ReaderDriver(LinuxDriver):
         for signum in (*SIGNALS_BEFORE_MOUNT, signal.SIGQUIT):
             signal.signal(signum, self._restore_and_exit)
         self._open_wake_pipe()
+        self._style = None  # a shell may have drawn in between (Ctrl+Z, fg)
         super().start_application_mode()  # type: ignore[no-untyped-call]
 
     def _restore_and_exit(self, signum: int, _frame: FrameType | None) -> None:
