@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 TOKEN = re.compile(
     r"(?P<sgr>\x1b\[(?P<params>[0-9;]*)m)"
@@ -57,6 +58,7 @@ class Style:
 PLAIN = Style()
 
 
+@lru_cache(maxsize=4096)  # a frame uses a few dozen styles, over and over
 def apply(style: Style, params: str) -> Style:
     """The style after `ESC[<params>m` on `style`."""
     codes = params.split(";") if params else ["0"]
@@ -98,6 +100,7 @@ def apply(style: Style, params: str) -> Style:
     return Style(frozenset(attrs), fg, bg)
 
 
+@lru_cache(maxsize=4096)
 def difference(have: Style | None, want: Style) -> str:
     """The shortest SGR taking the terminal from `have` (None: unknown) to `want`."""
     params = want.params()
@@ -155,8 +158,11 @@ def _compact(data: str, height: int | None, start: Style | None) -> tuple[str, S
 
     row = 0
     for match in TOKEN.finditer(data):
-        token = match.group(0)
-        if match.group("sgr") is not None:
+        token, kind = match.group(0), match.lastgroup
+        if kind == "text" and not moves and have == want:  # the common case: just text
+            out.append(token)
+            continue
+        if kind == "sgr":
             params = match.group("params")
             if known and want is not None:
                 want = apply(want, params)
@@ -166,10 +172,10 @@ def _compact(data: str, height: int | None, start: Style | None) -> tuple[str, S
                 apply(PLAIN, params)  # still refuse what is not modelled
                 flush_moves()
                 out.append(token)
-        elif match.group("cup") is not None:
+        elif kind == "cup":
             moves[:] = [token]  # an absolute move makes the moves before it dead
             row = int(match.group("row"))
-        elif match.group("newline") is not None:
+        elif kind == "newline":
             if moves and height is not None and row < height:
                 moves.append(token)  # dead if another absolute move follows
                 row += 1
@@ -181,7 +187,7 @@ def _compact(data: str, height: int | None, start: Style | None) -> tuple[str, S
             flush_moves()
             flush_style()
             out.append(token)
-            if match.group("escape") is not None and token in RESETS_EVERYTHING:
+            if kind == "escape" and token in RESETS_EVERYTHING:
                 have, want, known = PLAIN, PLAIN, True
     flush_moves()
     flush_style()
