@@ -10,7 +10,8 @@ frame draws), time until output settles (no byte for QUIET: a big glossary
 keeps filling the sidebar after the first frame), key to settled frame,
 bytes written, idle bytes and peak RSS (VmHWM). Times are taken when a read
 returns, before the emulator is fed. Subjects run interleaved, after a warm-up run;
-figures are medians (and p95 for keys). Also times the loader on (c).
+figures are medians (and p95 and the slowest press for keys). Also times the loader
+on (c).
 """
 
 from __future__ import annotations
