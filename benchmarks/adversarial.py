@@ -4,7 +4,7 @@
 
 Each case is a legal file (within every FORMAT.md limit but the mention cap,
 which `cap` crosses on purpose) built to defeat a naive finder: at scale 1 the
-first three are the files issue 10 reported (256 s; MemoryError past 4 GB;
+first three are the files first reported against the reader (256 s; MemoryError past 4 GB;
 30 s before leftmost-longest). Each size loads in a fresh interpreter (the
 same way `briefing check` does) and prints time and peak RSS, so linear
 growth shows as time and RSS over bytes staying flat across scales.

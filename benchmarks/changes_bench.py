@@ -2,7 +2,7 @@
 
     python benchmarks/changes_bench.py [--reps N] [--quick]
 
-The claim (issue 14): opening an unchanged briefing is not slower, because the
+The claim: opening an unchanged briefing is not slower, because the
 small state file keeps a hash of what was read and the remembered text is only
 read when the hash differs. Measured from outside in a pty (benchmarks/bench.py's
 `run_once`), interleaved, against a bare Textual app in the same run, for the

@@ -23,10 +23,10 @@ from briefing.tui.screens.diffview import DiffScreen
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "content" / "iran-pakistan-2024-01.yaml"
 NOW = (
-    "Tehran condemned the Pakistani strikes in strong terms on 18 January,\n"
-    "        said civilians had died in them, and summoned"
+    "Tehran sharply condemned the Pakistani strikes, which it\n"
+    "        said had killed civilians, and called in"
 )
-EARLIER = "Tehran condemned the Pakistani strikes on 18 January and summoned"
+EARLIER = "Tehran condemned the Pakistani strikes and called in"
 
 
 async def main() -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
 
 from briefing.format.loader import load_path
 from briefing.format.model import Briefing
@@ -41,3 +45,34 @@ def visible_text(app: BriefingApp) -> str:
         for y in range(height)
         if top + y < len(article.layout_rows.rows)
     )
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until `condition` holds (a search has run, a palette has its hits).
+
+    Waits in short steps instead of a fixed pause, so a fast machine does not
+    wait and a loaded one does not fail; gives up after 10 s, saying `what`.
+    """
+    for _ in range(1000):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+def search_ran(screen: ReaderScreen) -> Callable[[], bool]:
+    """Typing in the search bar has stopped and its search has run."""
+    return lambda: not screen.search.pending
+
+
+def palette_found(app: BriefingApp, text: str) -> Callable[[], bool]:
+    """The command palette is open and its first hit contains `text`."""
+    from textual.command import CommandList, CommandPalette
+
+    def found() -> bool:
+        if not isinstance(app.screen, CommandPalette):
+            return False
+        hits = app.screen.query_one(CommandList)
+        return hits.option_count > 0 and text in str(hits.get_option_at_index(0).prompt)
+
+    return found

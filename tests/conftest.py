@@ -15,8 +15,44 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: builds or installs something; still runs by default")
+KIND_MARKS: dict[str, tuple[str, ...]] = {
+    "test_app_pty": ("pty",),
+    "test_bounds_terminal": ("pty",),
+    "test_e2e_pty": ("pty",),
+    "test_feeds_terminal": ("pty",),
+    "test_golden_bytes": ("pty",),
+    "test_live_reload": ("pty",),
+    "test_state_crash": ("pty",),
+    "test_terminal_reach": ("pty",),
+    "test_serve_limits": ("ssh",),
+    "test_serve_bounds": ("ssh",),
+    "test_serve_proxy": ("ssh",),
+    "test_serve_session": ("ssh", "pty"),
+    "test_serve_ssh": ("ssh", "pty"),
+    "test_ssh": ("ssh", "pty"),
+    "test_feeds_nginx": ("feeds_server",),
+    "test_html_browser": ("browser",),
+    "test_benchmark_runs": ("bench",),
+    "test_serve_bench_runs": ("bench", "ssh"),
+    "test_update_bench_runs": ("bench",),
+}
+"""The kinds of slow test, by module (the markers are declared in pyproject.toml)."""
+
+SLOW_UNIT_MODULES = {"test_lint", "test_bounds_loader", "test_loader_safety"}
+"""Fast in kind but not in time: ruff and mypy over the whole tree take about a minute, and
+the loader's bounds run multi-megabyte files under time and memory limits (they need the
+machine to themselves, which the fast tier on every core does not give them)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e is `slow`, with its kind; the fast tier is `-m "not slow"`."""
+    for item in items:
+        path = Path(str(item.fspath))
+        module = path.stem
+        if path.parent.name == "e2e" or module in SLOW_UNIT_MODULES:
+            item.add_marker(pytest.mark.slow)
+        for mark in KIND_MARKS.get(module, ()):
+            item.add_marker(getattr(pytest.mark, mark))
 
 
 @pytest.fixture(autouse=True)

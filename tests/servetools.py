@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import os
 import shutil
 import signal
@@ -18,6 +19,8 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+import pytest
 
 from tests.ptyterm import Terminal
 
@@ -169,3 +172,19 @@ def children(pid: int) -> list[int]:
         ):
             found.append(int(entry.name))
     return found
+
+
+SSH_REQUIRED = os.environ.get("BRIEFING_REQUIRE_SSH") == "1"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def openssh_and_asyncssh() -> None:
+    missing = [name for name, there in (("ssh", SSH), ("ssh-keygen", KEYGEN),
+               ("briefing", BRIEFING)) if not there]  # fmt: skip
+    if importlib.util.find_spec("asyncssh") is None:
+        missing.append("asyncssh (pip install -e '.[serve]')")
+    if missing:
+        reason = f"not installed: {', '.join(missing)}"
+        if SSH_REQUIRED:
+            pytest.fail(f"BRIEFING_REQUIRE_SSH=1 but {reason}")
+        pytest.skip(reason)

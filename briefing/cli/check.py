@@ -17,17 +17,18 @@ from dataclasses import asdict
 from pathlib import Path
 
 from briefing.cli.main import missing_folder_warnings
+from briefing.commandline import command_parser
 from briefing.format.cleaning import plain_line
 from briefing.format.loader import BriefingError, Diagnostic, display_path, load_bytes, read_file
 from briefing.store.library import reach, sources
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing check",
-        description="Validate briefing files; print every problem as PATH:LINE:COLUMN. "
+    parser = command_parser(
+        "check",
+        "Validate briefing files; print every problem as PATH:LINE:COLUMN. "
         "With no PATH, check the whole library as `briefing list` finds it.",
-        epilog="exit status: 0 every file loads (warnings allowed unless --strict), "
+        "exit status: 0 every file loads (warnings allowed unless --strict), "
         "1 a file is refused (or, with --strict, has a warning), "
         "2 usage error (such as a path that does not exist).",
     )

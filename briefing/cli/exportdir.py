@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefing.commandline import command_parser
 from briefing.format.cleaning import plain_line
 
 if TYPE_CHECKING:
@@ -23,11 +24,11 @@ SUFFIXES = {"html": ".html", "markdown": ".md", "json": ".json", "text": ".txt"}
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing export",
-        description="Write every briefing in the library into DIR: with --format html, "
+    parser = command_parser(
+        "export",
+        "Write every briefing in the library into DIR: with --format html, "
         "one self-contained page per briefing (ID.html) and an index.html.",
-        epilog="exit status: 0 written, 1 a briefing was refused or a file could not be "
+        "exit status: 0 written, 1 a briefing was refused or a file could not be "
         "written, 2 usage error.",
     )
     parser.add_argument("folder", metavar="DIR", help="where to write (created if missing)")

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from briefing.commandline import command_parser
 from briefing.format.cleaning import plain_line
-from briefing.store.library import Found
+from briefing.store.library import Found, reach
 
 COLUMNS = ("DATE", "ID", "TITLE", "SECTIONS", "GLOSSARY", "ORIGIN")
 SHORT_HEADERS = {"SECTIONS": "SECT", "GLOSSARY": "GLOSS"}
@@ -30,9 +31,9 @@ SHRINK_ORDER = (("ORIGIN", 16), ("TITLE", 24), ("ORIGIN", 10), ("TITLE", 12), ("
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing list",
-        description="List every briefing in the library, newest first, in the columns "
+    parser = command_parser(
+        "list",
+        "List every briefing in the library, newest first, in the columns "
         + ", ".join(COLUMNS)
         + ". On a terminal the table fits the window: SECTIONS and GLOSSARY shorten to "
         "SECT and GLOSS, then the origin, the title and the id are cut, each with an ellipsis; "
@@ -51,6 +52,11 @@ def main(argv: Sequence[str]) -> int:
     from briefing.cli.main import _library
 
     args = _parser().parse_args(argv)
+    missing = [path for path in args.paths if reach(Path(path)).missing]
+    for path in missing:  # as `briefing check` says it: a usage error, exit 2
+        print(f"briefing list: {plain_line(path)}: no such file or directory", file=sys.stderr)
+    if missing:
+        return 2
     library = _library(args.paths)
     rows = library.newest_first()
     if args.json or args.format == "json":

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from briefing.commandline import command_parser
 from briefing.format.cleaning import plain_line
 from briefing.format.loader import Diagnostic
 from briefing.store.library import Found, Library, discover, identity, reach
@@ -79,12 +80,7 @@ exit status: 0 success, 1 a briefing was refused, 2 usage error.
 def _reader_parser() -> argparse.ArgumentParser:
     from briefing.store.library import user_dir_shown
 
-    parser = argparse.ArgumentParser(
-        prog="briefing",
-        description=DESCRIPTION,
-        epilog=EPILOG.format(sep=os.pathsep, user=user_dir_shown()),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("", DESCRIPTION, EPILOG.format(sep=os.pathsep, user=user_dir_shown()))
     parser.add_argument(
         "paths",
         nargs="*",
@@ -117,9 +113,9 @@ def _version() -> str:
 
 
 def _show_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing show",
-        description="Print a whole briefing: summary, sections, glossary, timeline, source. "
+    parser = command_parser(
+        "show",
+        "Print a whole briefing: summary, sections, glossary, timeline, source. "
         "Styled only when stdout is a terminal and NO_COLOR is unset.",
     )
     parser.add_argument("target", nargs="?", metavar="ID|PATH", help="default: the newest")
@@ -211,23 +207,30 @@ def _looks_like_path(word: str) -> bool:
     return "/" in word or os.sep in word or word.endswith((".yaml", ".yml")) or word[:1] in ".~"
 
 
-def _suggestion(word: str, library: Library) -> str:
+def _suggestion(word: str, library: Library, *, commands: bool = True) -> str:
     """`; did you mean ...?` naming the closest command or briefing id, when one is close."""
     import difflib
 
     ids = [item.briefing.id for item in library.found]
-    close = difflib.get_close_matches(word, [*COMMANDS, *ids], n=1, cutoff=0.5)
+    names = [*COMMANDS, *ids] if commands else ids
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.5)
     if close and close[0] in COMMANDS:
         return f"; did you mean the command {close[0]!r}?"
     if close:
         return f"; did you mean the briefing {close[0]!r}?"
+    if not commands:
+        return "; `briefing list` shows the ids"
     return f"; commands: {', '.join(sorted(COMMANDS))} (`briefing list` shows the ids)"
 
 
-def _unknown_word(word: str, library: Library) -> None:
+def _unknown_word(word: str, library: Library, *, command: str = "") -> None:
+    """One line for a word that names nothing: the same for `briefing WORD` and
+    `briefing show WORD` (where a command name cannot be meant)."""
+    what = "a file or a briefing id" if command else "a command, a file or a briefing id"
+    prog = f"briefing {command}" if command else "briefing"
     print(
-        f"briefing: {plain_line(word)!r} is not a command, a file or a briefing id"
-        + _suggestion(word, library),
+        f"{prog}: {plain_line(word)!r} is not {what}"
+        + _suggestion(word, library, commands=not command),
         file=sys.stderr,
     )
 
@@ -267,7 +270,12 @@ def show(argv: Sequence[str]) -> int:
         print(f"briefing show: {plain_line(target)}: no such file", file=sys.stderr)
         return 2
     paths = [args.target] if args.target is not None and _is_path(args.target) else []
-    found = _pick(args.target, _library(paths))
+    library = _library(paths)
+    if target is not None and not paths and library.by_id(target) is None:
+        # As `briefing nosuch` does: a word that names nothing is a usage error.
+        _unknown_word(target, library, command="show")
+        return 2
+    found = _pick(args.target, library)
     if found is None:
         return 1
     if args.changes:

@@ -27,6 +27,7 @@ from briefing.tracking.changes import (
     compare_versions,
     marked_pieces,
     version_of,
+    without_title,
     word_diff,
 )
 
@@ -39,10 +40,10 @@ TOO_LONG = "changed (too long to compare word by word; only its hash was kept)"
 def section_pieces(change: SectionChange) -> list[tuple[Op, str]]:
     """What to show of one section: its diff, all of it added, or nothing."""
     if change.status == "new" and change.new is not None:
-        return [("+", change.new)]
+        return without_title([("+", change.new)], change.title)
     if change.has_diff:
         assert change.old is not None and change.new is not None
-        return marked_pieces(word_diff(change.old, change.new))
+        return marked_pieces(without_title(word_diff(change.old, change.new), change.title))
     return []
 
 

@@ -38,7 +38,8 @@ class Entry:
     length: int
     sha256: str
     content: str
-    """The briefing as plain text, for feed readers that show no enclosures."""
+    """The briefing as an HTML fragment (headings, paragraphs), for feed readers that show
+    no enclosures; written escaped, as Atom's `type="html"` content."""
     entry_id: str
     alternate: str | None = None
     """The HTML page, when one is published."""
@@ -88,7 +89,7 @@ def build_feed(
         ET.SubElement(node, _q("title")).text = xml_text(entry.title)
         ET.SubElement(node, _q("updated")).text = format_date_time(entry.updated)
         ET.SubElement(node, _q("summary"), type="text").text = xml_text(entry.summary)
-        ET.SubElement(node, _q("content"), type="text").text = xml_text(entry.content)
+        ET.SubElement(node, _q("content"), type="html").text = xml_text(entry.content)
         if entry.alternate is not None:
             ET.SubElement(node, _q("link"), rel="alternate", type="text/html", href=entry.alternate)
         ET.SubElement(

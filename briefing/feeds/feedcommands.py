@@ -13,11 +13,27 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from briefing.feeds import feeds_dir
+from briefing.commandline import command_parser
 from briefing.feeds.fetch import FetchError, check_url
-from briefing.feeds.store import Feed, find, load_feeds, save_feeds, slugify, subscriptions_path
-from briefing.feeds.update import DEFAULT_JOBS, DEFAULT_TIMEOUT, Outcome, probe, update_all
+from briefing.feeds.store import (
+    MAX_URL,
+    Feed,
+    find,
+    load_feeds,
+    save_feeds,
+    slugify,
+    subscriptions_path,
+)
+from briefing.feeds.update import (
+    DEADLINE_TIMEOUTS,
+    DEFAULT_JOBS,
+    DEFAULT_TIMEOUT,
+    Outcome,
+    probe,
+    update_all,
+)
 from briefing.format.cleaning import plain_line
+from briefing.store.library import feeds_dir
 
 
 def _load() -> list[Feed]:
@@ -48,10 +64,10 @@ def _timeout(parser: argparse.ArgumentParser) -> None:
 
 
 def subscribe(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="briefing subscribe",
-        description="Subscribe to a briefing feed: it is fetched once to check that it is one.",
-        epilog=f"subscriptions are kept in {subscriptions_path()}",
+    parser = command_parser(
+        "subscribe",
+        "Subscribe to a briefing feed: it is fetched once to check that it is one.",
+        f"subscriptions are kept in {subscriptions_path()}",
     )
     parser.add_argument("url", metavar="URL", help="the feed's http or https URL")
     parser.add_argument("--name", help="a short name for the feed (default: from its title)")
@@ -61,6 +77,8 @@ def subscribe(argv: Sequence[str]) -> int:
         url = check_url(args.url.strip())
     except FetchError as error:
         parser.error(error.message)
+    if len(url) > MAX_URL:
+        parser.error(f"the URL is longer than {MAX_URL} characters")
     if args.name is not None and slugify(args.name, "") != args.name:
         parser.error("--name takes lowercase letters, digits and hyphens")
     feeds = _load()
@@ -69,7 +87,7 @@ def subscribe(argv: Sequence[str]) -> int:
         print(f"already subscribed to {plain_line(url)} as {known.name}")
         return 0
     try:
-        parsed = asyncio.run(probe(url, timeout=args.timeout))
+        parsed, got = asyncio.run(probe(url, timeout=args.timeout))
     except FetchError as error:
         print(f"briefing subscribe: {error.message}", file=sys.stderr)
         return 1
@@ -86,6 +104,11 @@ def subscribe(argv: Sequence[str]) -> int:
     from briefing.feeds.store import unique_name
 
     feed = Feed(name=unique_name(feeds, wanted), url=url, title=parsed.title)
+    if got.url == url:  # the first update then asks with these and reads the kept copy
+        from briefing.feeds.update import keep_feed, remember
+
+        keep_feed(feed, got.body)
+        remember(feed, url, got.etag, got.last_modified)
     feeds.append(feed)
     save_feeds(feeds)
     print(
@@ -96,9 +119,8 @@ def subscribe(argv: Sequence[str]) -> int:
 
 
 def unsubscribe(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="briefing unsubscribe",
-        description="Stop following a feed and delete the briefings downloaded from it.",
+    parser = command_parser(
+        "unsubscribe", "Stop following a feed and delete the briefings downloaded from it."
     )
     parser.add_argument("key", metavar="URL|NAME")
     args = parser.parse_args(argv)
@@ -121,10 +143,10 @@ def unsubscribe(argv: Sequence[str]) -> int:
 
 
 def feeds_(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="briefing feeds",
-        description="List subscriptions: name, last update, status, briefings held, URL.",
-        epilog=f"subscriptions: {subscriptions_path()}\ndownloads: {feeds_dir()}/NAME/",
+    parser = command_parser(
+        "feeds",
+        "List subscriptions: name, last update, status, briefings held, URL.",
+        f"subscriptions: {subscriptions_path()}\ndownloads: {feeds_dir()}/NAME/",
     )
     parser.parse_args(argv)
     feeds = _load()
@@ -153,11 +175,10 @@ def feeds_(argv: Sequence[str]) -> int:
 
 
 def update(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="briefing update",
-        description="Download what is new or changed in every feed (or the NAMEs given).",
-        epilog="exit status: 0 every feed updated or unchanged, 1 some failed (listed), "
-        "2 usage error.",
+    parser = command_parser(
+        "update",
+        "Download what is new or changed in every feed (or the NAMEs given).",
+        "exit status: 0 every feed updated or unchanged, 1 some failed (listed), 2 usage error.",
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help="feeds to update (default: all)")
     parser.add_argument(
@@ -168,6 +189,14 @@ def update(argv: Sequence[str]) -> int:
         help=f"feeds fetched at once (default {DEFAULT_JOBS}, at most 16)",
     )
     _timeout(parser)
+    parser.add_argument(
+        "--deadline",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help=f"stop the whole update after this long (default {DEADLINE_TIMEOUTS} times "
+        "--timeout); what finished is kept",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.jobs <= 16:
         parser.error("--jobs takes 1 to 16")
@@ -192,7 +221,7 @@ def _update(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if not chosen:
         print("no subscriptions (add one with `briefing subscribe URL`)", file=sys.stderr)
         return 0
-    outcomes = _run(chosen, feeds, args.jobs, args.timeout)
+    outcomes = _run(chosen, feeds, args.jobs, args.timeout, args.deadline)
     save_feeds(feeds)
     failed = [outcome for outcome in outcomes if not outcome.ok]
     for outcome in outcomes:
@@ -206,13 +235,17 @@ def _update(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(chosen: list[Feed], feeds: list[Feed], jobs: int, timeout: float) -> list[Outcome]:
+def _run(
+    chosen: list[Feed], feeds: list[Feed], jobs: int, timeout: float, deadline: float | None
+) -> list[Outcome]:
     if not sys.stderr.isatty():
 
         def line(outcome: Outcome) -> None:
             print(f"{outcome.name}: {plain_line(outcome.line)}", flush=True)
 
-        return asyncio.run(update_all(chosen, feeds, jobs=jobs, timeout=timeout, done=line))
+        return asyncio.run(
+            update_all(chosen, feeds, jobs=jobs, timeout=timeout, deadline=deadline, done=line)
+        )
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.text import Text
@@ -230,7 +263,8 @@ def _run(chosen: list[Feed], feeds: list[Feed], jobs: int, timeout: float) -> li
             )
             progress.advance(task)
 
-        return asyncio.run(update_all(chosen, feeds, jobs=jobs, timeout=timeout, done=tick))
+        work = update_all(chosen, feeds, jobs=jobs, timeout=timeout, deadline=deadline, done=tick)
+        return asyncio.run(work)
 
 
 def _count(number: int) -> str:

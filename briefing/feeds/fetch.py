@@ -55,8 +55,14 @@ def check_url(url: str) -> str:
     """The URL if it is http or https with a host; FetchError otherwise."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
-        scheme = parts.scheme or "no scheme"
-        raise FetchError(f"refused {shown(url)}: only http and https are allowed, not {scheme}")
+        if not parts.scheme:
+            raise FetchError(
+                f"refused {shown(url)}: a feed URL starts with http:// or https://, "
+                "like https://news.example/feed.atom"
+            )
+        raise FetchError(
+            f"refused {shown(url)}: only http and https are allowed, not {parts.scheme}"
+        )
     if not parts.hostname:
         raise FetchError(f"refused {shown(url)}: no host")
     return url

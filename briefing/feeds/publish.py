@@ -16,24 +16,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from briefing.commandline import command_parser
 from briefing.feeds import FEED_FILE
 from briefing.feeds.atom import Entry, build_feed, read_previous
 from briefing.feeds.files import atomic_write
 from briefing.format.cleaning import plain_line
 from briefing.format.loader import BriefingError, Diagnostic, display_path, load_bytes, read_file
 from briefing.format.model import Briefing
-from briefing.render.exports import to_text
-from briefing.render.html import page_name, write_site
+from briefing.render.html import page_file, page_name, write_site
 from briefing.store.library import briefing_files
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing publish",
-        description="Check every briefing in SRC, then write them and an Atom feed "
+    parser = command_parser(
+        "publish",
+        "Check every briefing in SRC, then write them and an Atom feed "
         f"({FEED_FILE}) to OUT, ready for any static web server.",
-        epilog="example: briefing publish content/ public/ --base-url https://news.example/ "
-        '--title "Our briefings"\n'
+        "example:\n"
+        '  briefing publish content/ public/ --base-url https://news.example/ --title "Ours"\n'
         "exit status: 0 published, 1 a briefing fails check (nothing is written), 2 usage error.",
     )
     parser.add_argument("src", metavar="SRC", help="a folder of briefings (or one file)")
@@ -98,6 +98,13 @@ def publish(argv: Sequence[str]) -> int:
             f"briefing publish: {plain_line(args.src)}: no such file or directory", file=sys.stderr
         )
         return 2
+    overlap = _overlap(src, out)
+    if overlap:
+        print(
+            f"briefing publish: {plain_line(args.out)}: {overlap}; choose a folder outside it",
+            file=sys.stderr,
+        )
+        return 2
     loaded, problems = load_sources(src)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -143,7 +150,7 @@ def publish(argv: Sequence[str]) -> int:
                 href=(base or "") + href,
                 length=len(data),
                 sha256=digest,
-                content=to_text(briefing),
+                content=content_html(briefing),
                 entry_id=f"{base}{href}" if base else f"urn:briefing:{briefing.id}",
                 alternate=(base or "") + page,
             )
@@ -152,7 +159,7 @@ def publish(argv: Sequence[str]) -> int:
     write_site([briefing for briefing, _ in loaded], out, title=args.title)
     published = {entry.briefing_id for entry in entries}
     for gone in sorted(set(previous) - published):
-        for stale in (out / f"{gone}.yaml", out / f"{gone}.html"):
+        for stale in (out / f"{gone}.yaml", out / page_file(gone)):
             if stale.is_file():
                 stale.unlink()
     feed = build_feed(
@@ -168,6 +175,53 @@ def publish(argv: Sequence[str]) -> int:
         f"({changed} new or changed)"
     )
     return 0
+
+
+def content_html(briefing: Briefing) -> str:
+    """The briefing as an HTML fragment for the Atom `content`: headings and paragraphs.
+
+    Feed readers that show the content (newsboat, most web readers) then keep
+    the paragraphs apart. Every piece of text goes through `render.html.text`
+    (escaped, forbidden characters replaced), and the Atom writer escapes the
+    whole fragment once more as the element's text (`type="html"`).
+    """
+    from briefing.format.model import Paragraph, Points, Quote
+    from briefing.render.exports import credit
+    from briefing.render.html import text
+
+    parts = [f"<p>{text(briefing.summary.text)}</p>"]
+    for section in briefing.sections:
+        parts.append(f"<h2>{text(section.title)}</h2>")
+        for block in section.body:
+            if isinstance(block, Paragraph):
+                parts.append(f"<p>{text(block.text.text)}</p>")
+            elif isinstance(block, Quote):
+                quote = text(block.text.text)
+                parts.append(
+                    f"<blockquote><p>{quote}</p><p>\u2014 {text(block.by)}</p></blockquote>"
+                )
+            elif isinstance(block, Points):
+                items = "".join(f"<li>{text(item.text)}</li>" for item in block.items)
+                parts.append(f"<ul>{items}</ul>")
+    parts.append(f"<p><small>{text(credit(briefing))}</small></p>")
+    return "\n".join(parts)
+
+
+def _overlap(src: Path, out: Path) -> str | None:
+    """Why OUT cannot hold the published copy of SRC, if it cannot.
+
+    The copies written to OUT (ID.yaml) would be read back as sources on the
+    next run, clash by id with their originals and fail every later publish;
+    an OUT holding SRC would be read the same way.
+    """
+    source, target = src.resolve(), out.resolve()
+    if target == source:
+        return "is the source"
+    if source.is_dir() and target.is_relative_to(source):
+        return "is inside the source folder"
+    if source.is_relative_to(target):
+        return "contains the source"
+    return None
 
 
 def _slug_of(text: str) -> str:

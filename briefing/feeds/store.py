@@ -3,8 +3,11 @@
 `subscriptions.json` holds, per feed: its name (a slug, also the name of its
 download folder), URL, the validators (ETag, Last-Modified) of every URL
 fetched for it, what each entry was when last downloaded, and the last
-update's outcome. Written atomically; a damaged file is set aside with a
-warning and the reader carries on with no subscriptions.
+update's outcome. Written atomically. What is kept per feed is bounded
+(`bounded`: lengths of every text, entries, validators) when saved and when
+read, so no server can grow the file towards its size limit; one unreadable
+feed record is skipped with a warning and the others are kept. Only a file
+that is not a subscriptions file at all is set aside (with a warning).
 """
 
 from __future__ import annotations
@@ -18,12 +21,21 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefing.feeds import feeds_dir
 from briefing.feeds.files import atomic_write, set_aside
 from briefing.format.fields import SLUG
+from briefing.store.library import feeds_dir
 
 STORE_VERSION = 1
 MAX_STORE = 32 * 1024 * 1024
+MAX_URL = 2048
+MAX_TITLE = 200
+MAX_STATUS = 400
+MAX_VALIDATOR = 512
+"""An ETag or Last-Modified longer than this is not kept (the next GET is unconditional)."""
+MAX_VALIDATED_URLS = 4
+MAX_HELD = 200
+"""Entries remembered per feed: the feed reader reads at most this many (parse.MAX_ENTRIES)."""
+MAX_ENTRY_VALUE = 64
 
 
 def config_dir() -> Path:
@@ -77,6 +89,29 @@ def _text_map(value: object) -> dict[str, dict[str, str]]:
     }
 
 
+def bounded(feed: Feed) -> Feed:
+    """The feed with every stored value within its bound (kept in place, returned for chaining)."""
+    feed.title = feed.title[:MAX_TITLE]
+    feed.status = feed.status[:MAX_STATUS]
+    if feed.last_update is not None:
+        feed.last_update = feed.last_update[:MAX_ENTRY_VALUE]
+    if feed.retry_after is not None:
+        feed.retry_after = feed.retry_after[:MAX_ENTRY_VALUE]
+    urls = [feed.url, *(url for url in feed.validators if url != feed.url)]
+    feed.validators = {
+        url: {k: v for k, v in feed.validators[url].items() if len(v) <= MAX_VALIDATOR}
+        for url in urls[:MAX_VALIDATED_URLS]
+        if url in feed.validators and len(url) <= MAX_URL
+    }
+    feed.entries = {
+        key: {k: v[:MAX_ENTRY_VALUE] for k, v in list(value.items())[:4]}
+        for key, value in list(feed.entries.items())[:MAX_HELD]
+        if SLUG.fullmatch(key) and len(key) <= MAX_ENTRY_VALUE
+    }
+    feed.warned = [key for key in feed.warned if len(key) <= MAX_ENTRY_VALUE][:MAX_HELD]
+    return feed
+
+
 def _feed(raw: Any) -> Feed:
     if not isinstance(raw, dict):
         raise ValueError("a feed is not a mapping")
@@ -85,7 +120,10 @@ def _feed(raw: Any) -> Feed:
         raise ValueError("a feed has no valid name")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise ValueError(f"feed {name!r} has no http(s) URL")
+    if len(url) > MAX_URL:
+        raise ValueError(f"feed {name!r} has a URL longer than {MAX_URL} characters")
     warned = raw.get("warned", [])
+    count = raw.get("count", 0)
     return Feed(
         name=name,
         url=url,
@@ -93,7 +131,7 @@ def _feed(raw: Any) -> Feed:
         last_update=raw.get("last_update") if isinstance(raw.get("last_update"), str) else None,
         status=str(raw.get("status", "")),
         ok=bool(raw.get("ok", True)),
-        count=int(raw.get("count", 0)),
+        count=count if isinstance(count, int) and 0 <= count <= MAX_HELD else 0,
         validators=_text_map(raw.get("validators", {})),
         entries=_text_map(raw.get("entries", {})),
         retry_after=raw.get("retry_after") if isinstance(raw.get("retry_after"), str) else None,
@@ -101,6 +139,25 @@ def _feed(raw: Any) -> Feed:
         if isinstance(warned, list)
         else [],
     )
+
+
+def _feeds(items: object, path: Path) -> tuple[list[Feed], list[str]]:
+    """Every readable feed record, first of each name; a line for each one skipped."""
+    if not isinstance(items, list):
+        raise ValueError("no list of feeds")
+    feeds: list[Feed] = []
+    skipped: list[str] = []
+    for number, item in enumerate(items, 1):
+        try:
+            feed = bounded(_feed(item))
+        except (ValueError, TypeError, AttributeError) as error:
+            skipped.append(f"{path}: feed {number} skipped ({error})")
+            continue
+        if any(known.name == feed.name for known in feeds):
+            skipped.append(f"{path}: feed {number} skipped (a second feed named {feed.name})")
+            continue
+        feeds.append(feed)
+    return feeds, skipped
 
 
 def load_feeds(path: Path | None = None) -> tuple[list[Feed], str | None]:
@@ -119,17 +176,18 @@ def load_feeds(path: Path | None = None) -> tuple[list[Feed], str | None]:
         raw = json.loads(data.decode("utf-8"))
         if not isinstance(raw, dict) or raw.get("version") != STORE_VERSION:
             raise ValueError(f"not a version {STORE_VERSION} subscriptions file")
-        feeds = [_feed(item) for item in raw.get("feeds", [])]
-        if len({feed.name for feed in feeds}) != len(feeds):
-            raise ValueError("two feeds share a name")
+        feeds, skipped = _feeds(raw.get("feeds", []), path)
     except (ValueError, TypeError, UnicodeDecodeError) as error:
         aside = set_aside(path)
         return [], f"{path}: damaged ({error}); set aside as {aside.name}, starting with none"
+    if skipped:
+        more = f" (and {len(skipped) - 1} more)" if len(skipped) > 1 else ""
+        return feeds, f"{skipped[0]}{more}; the others are kept"
     return feeds, None
 
 
 def save_feeds(feeds: list[Feed], path: Path | None = None) -> None:
-    document = {"version": STORE_VERSION, "feeds": [asdict(feed) for feed in feeds]}
+    document = {"version": STORE_VERSION, "feeds": [asdict(bounded(feed)) for feed in feeds]}
     data = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     atomic_write(path or subscriptions_path(), data, mode=0o600)
 

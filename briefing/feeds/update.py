@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.feeds.fetch import FetchError, fetch
+from briefing.feeds.fetch import Fetched, FetchError, fetch
 from briefing.feeds.files import atomic_write
 from briefing.feeds.parse import Offered, ParsedFeed, parse_feed
 from briefing.feeds.store import Feed
@@ -30,8 +30,16 @@ if TYPE_CHECKING:
 
 MAX_FEED = 8 * 1024 * 1024
 MAX_BRIEFING = 4 * 1024 * 1024  # the loader's own limit
+#: What one feed's downloads may hold on disk (and so what the library reads from it).
+MAX_FEED_BYTES = 32 * 1024 * 1024
 DEFAULT_JOBS = 4
 DEFAULT_TIMEOUT = 60.0
+#: Without --deadline, a whole update stops after this many times --timeout.
+DEADLINE_TIMEOUTS = 4
+
+
+def default_deadline(timeout: float) -> float:
+    return DEADLINE_TIMEOUTS * timeout
 
 
 @dataclass(slots=True)
@@ -83,11 +91,15 @@ def own_briefings(environ: dict[str, str] | None = None) -> dict[str, Path]:
     return owned
 
 
-async def probe(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> ParsedFeed:
-    """Fetch a feed once and parse it: what `subscribe` checks before saving anything."""
+async def probe(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> tuple[ParsedFeed, Fetched]:
+    """Fetch a feed once and parse it: what `subscribe` checks before saving anything.
+
+    The answer is returned too: `subscribe` keeps it and its validators, so the
+    first `update` asks conditionally instead of downloading the feed again.
+    """
     async with make_client(1, timeout) as client:
         got = await fetch(client, url, cap=MAX_FEED, what="feed", total_timeout=timeout)
-        return parse_feed(got.body, got.url)
+        return parse_feed(got.body, got.url), got
 
 
 class Updater:
@@ -110,7 +122,10 @@ class Updater:
                 self.claims.setdefault(briefing_id, feed.name)
 
     async def update(self, feed: Feed) -> Outcome:
-        outcome = await self._update(feed)
+        return self.record(feed, await self._update(feed))
+
+    def record(self, feed: Feed, outcome: Outcome) -> Outcome:
+        """Keep the outcome in the feed's record (what `briefing feeds` shows)."""
         feed.ok = outcome.ok
         feed.status = outcome.line
         feed.last_update = format_date_time(now_utc())
@@ -123,6 +138,9 @@ class Updater:
             when = format_date_time(waiting)
             return Outcome(feed.name, False, f"not asked: the server asked us to wait until {when}")
         validators = feed.validators.get(feed.url) if feed.ok else None
+        cached = cached_feed(feed)
+        if validators and not cached.is_file():
+            validators = None  # nothing to fall back on after a 304
         try:
             got = await fetch(
                 self.client,
@@ -136,20 +154,32 @@ class Updater:
             _back_off(feed, error)
             return Outcome(feed.name, False, f"failed: {error.message}")
         feed.retry_after = None
-        _remember(feed, feed.url, got.etag, got.last_modified)
+        remember(feed, feed.url, got.etag, got.last_modified)
+        body, base = got.body, got.url
         if got.status == 304:
-            return Outcome(feed.name, True, "unchanged")
+            if feed.entries and not self._unhidden(feed):
+                return Outcome(feed.name, True, "unchanged")
+            # Never read since `subscribe` fetched it, or an id another file hid is free
+            # now: the copy we hold is the server's current one, read it again.
+            try:
+                body = cached.read_bytes()[: MAX_FEED + 1]
+            except OSError:
+                return Outcome(feed.name, True, "unchanged")
         try:
-            parsed = parse_feed(got.body, got.url)
+            parsed = parse_feed(body, base)
         except FetchError as error:
             return Outcome(feed.name, False, f"failed: {error.message}")
+        if got.status == 200:
+            keep_feed(feed, body)
         if parsed.title:
             feed.title = parsed.title
         outcome = Outcome(feed.name, True, "")
         problems = list(parsed.problems)
+        self._prune(feed, parsed.listed)
+        sizes = {briefing_id: _size(_stored(feed, briefing_id)) for briefing_id in feed.entries}
         for offered in parsed.offered:
             try:
-                await self._briefing(feed, offered, outcome)
+                await self._briefing(feed, offered, outcome, sizes)
             except FetchError as error:
                 problems.append(error.message)
                 if error.retry_after is not None:
@@ -167,7 +197,25 @@ class Updater:
             outcome.line = done
         return outcome
 
-    async def _briefing(self, feed: Feed, offered: Offered, outcome: Outcome) -> None:
+    def _unhidden(self, feed: Feed) -> bool:
+        """Whether an id whose download another file or feed prevented is free now."""
+        return any(
+            briefing_id not in self.owned and self.claims.get(briefing_id, feed.name) == feed.name
+            for briefing_id in feed.warned
+        )
+
+    def _prune(self, feed: Feed, listed: frozenset[str]) -> None:
+        """Delete what the feed no longer lists: its folder mirrors the feed, never grows."""
+        for briefing_id in [key for key in feed.entries if key not in listed]:
+            del feed.entries[briefing_id]
+            _stored(feed, briefing_id).unlink(missing_ok=True)
+            if self.claims.get(briefing_id) == feed.name:
+                del self.claims[briefing_id]
+        feed.warned = [briefing_id for briefing_id in feed.warned if briefing_id in listed]
+
+    async def _briefing(
+        self, feed: Feed, offered: Offered, outcome: Outcome, sizes: dict[str, int]
+    ) -> None:
         briefing_id = offered.briefing_id
         mine = self.owned.get(briefing_id)
         holder = self.claims.setdefault(briefing_id, feed.name)
@@ -182,6 +230,8 @@ class Updater:
             if holder == feed.name and briefing_id not in feed.entries:
                 del self.claims[briefing_id]
             return
+        if briefing_id in feed.warned:
+            feed.warned.remove(briefing_id)  # no longer hidden: a new collision warns again
         held = feed.entries.get(briefing_id)
         target = _stored(feed, briefing_id)
         if (
@@ -191,8 +241,16 @@ class Updater:
             and target.is_file()
         ):
             return
+        room = MAX_FEED_BYTES - sum(size for key, size in sizes.items() if key != briefing_id)
         try:
-            await self._download(feed, offered, target)
+            if room <= 0:
+                raise FetchError(
+                    f"{briefing_id}.yaml: not downloaded: this feed's briefings already fill "
+                    f"its {MAX_FEED_BYTES // 1024 // 1024} MiB"
+                )
+            sizes[briefing_id] = await self._download(
+                feed, offered, target, min(room, MAX_BRIEFING)
+            )
         except FetchError:
             if held is None:
                 del self.claims[briefing_id]
@@ -203,11 +261,10 @@ class Updater:
         else:
             outcome.changed += 1
 
-    async def _download(self, feed: Feed, offered: Offered, target: Path) -> None:
+    async def _download(self, feed: Feed, offered: Offered, target: Path, cap: int) -> int:
+        """Download, check and store one briefing; its size in bytes."""
         what = f"{offered.briefing_id}.yaml"
-        got = await fetch(
-            self.client, offered.url, cap=MAX_BRIEFING, what=what, total_timeout=self.timeout
-        )
+        got = await fetch(self.client, offered.url, cap=cap, what=what, total_timeout=self.timeout)
         digest = hashlib.sha256(got.body).hexdigest()
         if digest != offered.sha256:
             raise FetchError(
@@ -226,13 +283,32 @@ class Updater:
                 f"not {offered.briefing_id!r} as the feed says"
             )
         atomic_write(target, got.body)
+        return len(got.body)
+
+
+def cached_feed(feed: Feed) -> Path:
+    """The feed document last fetched (a dot file: the library never reads it)."""
+    return feed.folder / ".feed.atom"
+
+
+def keep_feed(feed: Feed, body: bytes) -> None:
+    """Keep the document so that a 304 can still be acted on (see Updater._update)."""
+    feed.folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(cached_feed(feed), body, mode=0o600)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _stored(feed: Feed, briefing_id: str) -> Path:
     return feed.folder / f"{briefing_id}.yaml"
 
 
-def _remember(feed: Feed, url: str, etag: str | None, modified: str | None) -> None:
+def remember(feed: Feed, url: str, etag: str | None, modified: str | None) -> None:
     """Keep the validators the server sent (a 304 may refresh them too)."""
     saved = dict(feed.validators.get(url, {}))
     if etag:
@@ -255,18 +331,30 @@ async def update_all(
     *,
     jobs: int = DEFAULT_JOBS,
     timeout: float = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
     done: Callable[[Outcome], None] | None = None,
     environ: dict[str, str] | None = None,
 ) -> list[Outcome]:
-    """Update `feeds` at most `jobs` at a time; `done` hears of each as it finishes."""
+    """Update `feeds` at most `jobs` at a time; `done` hears of each as it finishes.
+
+    The whole update ends `deadline` seconds after it starts (default: four
+    times `timeout`): a feed still downloading then, or still waiting for its
+    turn, stops there and is reported as failed; what it had finished is kept.
+    """
     owned = own_briefings(dict(os.environ) if environ is None else environ)
     semaphore = asyncio.Semaphore(jobs)
+    limit = default_deadline(timeout) if deadline is None else deadline
+    ends = asyncio.get_running_loop().time() + limit
     async with make_client(jobs, timeout) as client:
         updater = Updater(all_feeds, client, timeout=timeout, owned=owned)
 
         async def one(feed: Feed) -> Outcome:
-            async with semaphore:
-                outcome = await updater.update(feed)
+            try:
+                async with asyncio.timeout_at(ends), semaphore:
+                    outcome = await updater.update(feed)
+            except TimeoutError:
+                line = f"failed: stopped at the {limit:g} s limit for the whole update"
+                outcome = updater.record(feed, Outcome(feed.name, False, line))
             if done is not None:
                 done(outcome)
             return outcome

@@ -18,6 +18,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from briefing.commandline import command_parser
+
 SCHEMA_FILE = "format-v1.schema.json"
 EDITOR_FILE = "briefing.schema.json"
 """The name `briefing new` and the README use next to a user's briefings."""
@@ -39,9 +41,9 @@ def schema_path() -> Path:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing schema",
-        description="Print the JSON Schema (draft 2020-12) of the briefing format, version 1. "
+    parser = command_parser(
+        "schema",
+        "Print the JSON Schema (draft 2020-12) of the briefing format, version 1.\n"
         f"Save it next to your briefings as {EDITOR_FILE} and start each file with "
         f"`# yaml-language-server: $schema={EDITOR_FILE}` for completion and checks "
         "as you type (VS Code with the YAML extension, Neovim, Helix).",

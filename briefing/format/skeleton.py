@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from briefing.commandline import command_parser
 from briefing.format.cleaning import plain_line
 from briefing.format.fields import MAX_SLUG, SLUG
 from briefing.format.json_schema import EDITOR_FILE
@@ -71,15 +73,18 @@ timeline:                       # dated events: YYYY, YYYY-MM or YYYY-MM-DD
 def skeleton(briefing_id: str, name: str, today: dt.date | None = None) -> str:
     """The commented starting file for `briefing_id`, saved as `name`."""
     day = (today or dt.date.today()).isoformat()
-    return SKELETON.format(id=briefing_id, today=day, name=name, schema=EDITOR_FILE)
+    # The file name lands in a comment line: one line (a newline in it would
+    # start a key of its own) and quoted, so the suggested command runs as shown.
+    shown = shlex.quote(plain_line(name))
+    return SKELETON.format(id=briefing_id, today=day, name=shown, schema=EDITOR_FILE)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="briefing new",
-        description="Write a commented skeleton briefing that passes `briefing check --strict` "
+    parser = command_parser(
+        "new",
+        "Write a commented skeleton briefing that passes `briefing check --strict` "
         "and shows every field once. Never overwrites a file.",
-        epilog="example: briefing new harbour-bridge && $EDITOR harbour-bridge.yaml",
+        "example: briefing new harbour-bridge && $EDITOR harbour-bridge.yaml",
     )
     parser.add_argument("id", metavar="ID", help="the new briefing's id, like harbour-bridge-2025")
     parser.add_argument("-o", "--output", metavar="PATH", help="default: ./ID.yaml")

@@ -59,7 +59,14 @@ def attr(value: str) -> str:
 
 def page_name(briefing: Briefing) -> str:
     """The file name of a briefing's page in an exported folder (ids are slugs)."""
-    return f"{briefing.id}.html"
+    return page_file(briefing.id)
+
+
+def page_file(briefing_id: str) -> str:
+    """`ID.html`, except that the briefing `index` gets `index_.html`: `index.html`
+    is the folder's index, and no slug has an underscore, so no two names meet."""
+    name = f"{briefing_id}.html"
+    return f"{briefing_id}_.html" if name == INDEX_NAME else name
 
 
 def section_anchor(section_id: str) -> str:
@@ -80,6 +87,11 @@ def safe_url(url: str | None) -> str | None:
     except ValueError:
         return None
     host = parts.hostname or ""
+    if "@" in parts.netloc or "\\" in parts.netloc:
+        # Userinfo is dropped from the link, and browsers read a backslash as a
+        # slash: "https://good.example\\@evil.example/" reads as one host and
+        # leads to the other, so no link is made.
+        return None
     if parts.scheme.lower() not in ("http", "https") or not re.fullmatch(r"[A-Za-z0-9.-]+", host):
         return None
     netloc = host + (f":{port}" if port is not None else "")
@@ -278,8 +290,7 @@ class _Page:
         link = safe_url(source.url)
         if link is not None and source.url:
             yield (
-                f'<p><a href="{attr(link)}" rel="external noopener noreferrer">'
-                f"{text(source.url)}</a></p>"
+                f'<p><a href="{attr(link)}" rel="external noopener noreferrer">{text(link)}</a></p>'
             )
         elif source.url:
             yield f"<p>{text(source.url)}</p>"

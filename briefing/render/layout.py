@@ -9,6 +9,7 @@ given width. Only rows on screen are ever turned into styled strips.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -230,7 +231,7 @@ class Layout:
         self._cache[key] = rows
         return rows
 
-    def build(self, width: int, open_sections: set[int]) -> list[Row]:
+    def build(self, width: int, open_sections: AbstractSet[int]) -> list[Row]:
         """Lay the whole article out; returns and keeps the rows."""
         width = max(width, 10)
         if width != self.width:

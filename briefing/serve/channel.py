@@ -1,4 +1,4 @@
-"""The one place that touches asyncssh internals: keeping a client's environment small.
+"""The one place that touches asyncssh internals: a client's environment, held output.
 
 asyncssh stores every `env` request a client sends, without a limit, before
 the session starts; a client could send thousands of large variables and
@@ -13,6 +13,7 @@ working after an asyncssh upgrade.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -38,3 +39,22 @@ def bounded_channel(conn: asyncssh.SSHServerConnection) -> asyncssh.SSHServerCha
 
     setattr(chan, "_process_env_request", keep_only_known)  # noqa: B010
     return chan
+
+
+def held_output(chan: Any) -> int:
+    """Bytes written to `chan` that the client has not taken yet.
+
+    The channel's own buffer holds what waits for the client's window; past
+    that, asyncssh hands packets to the asyncio transport, which buffers
+    without a limit when the socket does not drain (asyncssh ignores the
+    transport's pause_writing). A client that opens a 4 GiB window and then
+    stops reading fills only the transport, so both are counted. The
+    transport is asyncssh's private `_transport`; tests/test_serve_limits.py
+    fails if this stops seeing it.
+    """
+    held: int = chan.get_write_buffer_size()
+    transport = getattr(chan.get_connection(), "_transport", None)
+    if transport is not None:
+        with contextlib.suppress(Exception):
+            held += int(transport.get_write_buffer_size())
+    return held

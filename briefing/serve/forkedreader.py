@@ -36,6 +36,8 @@ def warm() -> None:
     _served_app_class()
 
 
+HOST_UPDATES_FEEDS = "The host updates the feeds of this server; new briefings appear here."
+
 _CLASS: list[type[Any]] = []
 
 
@@ -69,6 +71,15 @@ def _served_app_class() -> type[Any]:
             if not self.anonymous:
                 super().save_reading_state()
 
+        def get_system_commands(self, screen: Any) -> Any:
+            # The host updates the feeds (briefing update on a timer); a session cannot.
+            for command in super().get_system_commands(screen):
+                if command.title != "Update feeds":
+                    yield command
+
+        def action_update_feeds(self) -> None:
+            self.notify(HOST_UPDATES_FEEDS, title="Feeds", timeout=4, markup=False)
+
         def action_suspend_process(self) -> None:
             """Ctrl+Z would stop a process the client cannot resume: refuse it."""
             self.notify("Suspending is off on a shared server.", timeout=3, markup=False)
@@ -77,12 +88,34 @@ def _served_app_class() -> type[Any]:
     return ServedApp
 
 
+def last_read(library: Library) -> Any:
+    """The briefing this reader's place was saved for last, if the library still has it.
+
+    Each briefing's place is its own file, saved when the reader leaves it,
+    so the newest file names the briefing the key was reading.
+    """
+    from briefing.store.state import state_dir
+
+    try:
+        files = [entry for entry in os.scandir(state_dir()) if entry.name.endswith(".json")]
+        files.sort(key=lambda entry: entry.stat().st_mtime, reverse=True)
+    except OSError:
+        return None
+    for entry in files:
+        found = library.by_id(entry.name[: -len(".json")])
+        if found is not None:
+            return found
+    return None
+
+
 def run_session(library: Library, *, anonymous: bool) -> int:
     """Run the reader on this process's terminal (the session's pty) until it ends."""
     from briefing.cli.main import _pick, print_briefing
     from briefing.tui.terminal import DUMB_TERMS, color_system
 
-    found = _pick(None, library)
+    found = None if anonymous else last_read(library)
+    if found is None:
+        found = _pick(None, library)  # the newest
     if found is None:
         return 1
     if os.environ.get("TERM", "") in DUMB_TERMS:

@@ -1,4 +1,4 @@
-"""The server's host key, made once and kept, and the optional list of admitted keys.
+"""The server's host key, made once and kept, and where readers' state lives.
 
 A host key that changed on restart would make every client refuse to
 connect (or teach people to ignore the warning), so the first start writes
@@ -15,7 +15,6 @@ from pathlib import Path
 import asyncssh
 
 KEY_NAME = "ssh_host_ed25519_key"
-KEY_TYPES = ("ssh-", "ecdsa-", "sk-")
 
 
 def data_root() -> Path:
@@ -59,27 +58,3 @@ def host_key(path: Path | None) -> asyncssh.SSHKey:
             os.unlink(temp)
     default.with_name(f"{KEY_NAME}.pub").write_bytes(key.export_public_key())
     return key
-
-
-def authorized_keys(path: Path) -> set[bytes]:
-    """The public keys listed in an OpenSSH authorized_keys file (options are ignored)."""
-    keys: set[bytes] = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        fields = line.split()
-        # The key starts at its type name, after any options (which may hold spaces).
-        starts = [i for i, word in enumerate(fields) if i == 0 or word.startswith(KEY_TYPES)]
-        candidates = [" ".join(fields[i:]) for i in starts]
-        for candidate in candidates:
-            try:
-                keys.add(asyncssh.import_public_key(candidate).public_data)
-                break
-            except (asyncssh.KeyImportError, ValueError):
-                continue
-        else:
-            raise ValueError(f"{path}:{number}: not a public key")
-    if not keys:
-        raise ValueError(f"{path}: no keys")
-    return keys

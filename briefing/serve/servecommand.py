@@ -17,10 +17,14 @@ import signal
 import socket
 import sys
 from collections.abc import Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
+from briefing.commandline import command_parser
 from briefing.format.cleaning import plain_line
-from briefing.serve.limits import Limits
+from briefing.serve.limits import Limits, Startups
+
+LOOPBACK = (ip_network("127.0.0.0/8"), ip_network("::1/128"))
 
 DESCRIPTION = """\
 An SSH server that puts everyone who connects straight into the reader.
@@ -39,16 +43,24 @@ signals: SIGTERM stops (readers save first), SIGHUP reloads the library.
 """
 
 
+def _port(value: str) -> int:
+    """A TCP port, 0-65535: past it the system would bind a different, random one."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0-65535")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     defaults = Limits()
-    parser = argparse.ArgumentParser(
-        prog="briefing serve", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+    parser = command_parser('serve', DESCRIPTION, EPILOG)  # fmt: skip
     add = parser.add_argument
     add("paths", nargs="*", metavar="PATH", help="briefing files or folders to serve")
     add("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    add("--port", type=int, default=2222, help="port to listen on (default: 2222)")
+    add("--port", type=_port, default=2222, help="port to listen on (default: 2222)")
     add(
         "--host-key",
         type=Path,
@@ -91,10 +103,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     add(
         "--max-startups",
-        type=int,
+        type=_startups,
         default=defaults.max_startups,
+        metavar="START:RATE:FULL",
+        help="connections still logging in: from START on, drop new ones at random, RATE "
+        f"percent rising to all at FULL; or N, a hard cap (default: {defaults.max_startups})",
+    )
+    add(
+        "--max-startups-per-address",
+        type=int,
+        default=defaults.max_startups_per_address,
         metavar="N",
-        help=f"connections still logging in (default: {defaults.max_startups})",
+        help="connections from one address still logging in "
+        f"(default: {defaults.max_startups_per_address})",
+    )
+    add(
+        "--max-channels",
+        type=int,
+        default=defaults.max_channels,
+        metavar="N",
+        help=f"session channels open at once on one connection (default: {defaults.max_channels})",
     )
     add(
         "--login-timeout",
@@ -125,6 +153,50 @@ def _parser() -> argparse.ArgumentParser:
         help=f"address space of one reader (default: {defaults.max_memory_mb})",
     )
     add(
+        "--max-cpu",
+        type=int,
+        default=defaults.max_cpu,
+        metavar="SECONDS",
+        help=f"CPU time of one reader (default: {defaults.max_cpu})",
+    )
+    add(
+        "--max-readers-kept",
+        type=int,
+        default=defaults.max_readers_kept,
+        metavar="N",
+        help="reader state folders (one per key) kept; the least recently used go first "
+        f"(default: {defaults.max_readers_kept})",
+    )
+    add(
+        "--max-state",
+        type=int,
+        default=defaults.max_state_mb,
+        metavar="MIB",
+        help=f"disk all readers' state may use (default: {defaults.max_state_mb})",
+    )
+    add(
+        "--keep-days",
+        type=float,
+        default=defaults.keep_days,
+        metavar="DAYS",
+        help=f"remove a reader's state unused this long (default: {defaults.keep_days:g})",
+    )
+    add(
+        "--proxy-protocol",
+        action="store_true",
+        help="every connection starts with a PROXY protocol header (v2 or v1, as HAProxy's "
+        "send-proxy-v2 sends); the address in it is the client's",
+    )
+    add(
+        "--proxy-from",
+        type=_network,
+        nargs="+",
+        default=None,
+        metavar="CIDR",
+        help="with --proxy-protocol: the balancers' addresses; others are dropped "
+        "(default: 127.0.0.0/8 ::1)",
+    )
+    add(
         "--max-backlog",
         type=int,
         default=defaults.max_backlog,
@@ -149,6 +221,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser  # fmt: skip
 
 
+def _startups(text: str) -> Startups:
+    try:
+        return Startups.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
+
+
+def _network(text: str) -> IPv4Network | IPv6Network:
+    try:
+        return ip_network(text, strict=False)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an address or CIDR network") from None
+
+
 def serve(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
     if importlib.util.find_spec("asyncssh") is None:
@@ -159,10 +245,11 @@ def serve(argv: Sequence[str]) -> int:
             print(f"briefing serve: {plain_line(path)}: no such file or directory",
                   file=sys.stderr)  # fmt: skip
             return 2
-    numbers = (args.max_sessions, args.max_per_address, args.burst, args.max_startups,
-               args.max_memory, args.max_backlog)  # fmt: skip
+    numbers = (args.max_sessions, args.max_per_address, args.burst, args.max_memory,
+               args.max_backlog, args.max_startups_per_address, args.max_channels, args.max_cpu,
+               args.max_readers_kept, args.max_state)  # fmt: skip
     if args.watch < 0 or min(numbers) < 1 or min(args.rate, args.login_timeout, args.idle_timeout,
-                               args.max_session, args.grace) <= 0:  # fmt: skip
+                               args.max_session, args.grace, args.keep_days) <= 0:  # fmt: skip
         print("briefing serve: limits must be positive", file=sys.stderr)
         return 2
     limits = Limits(
@@ -171,12 +258,18 @@ def serve(argv: Sequence[str]) -> int:
         login_timeout=args.login_timeout, idle_timeout=args.idle_timeout,
         max_session=args.max_session, max_memory_mb=args.max_memory,
         max_backlog=args.max_backlog, grace=args.grace,
+        max_startups_per_address=args.max_startups_per_address, max_channels=args.max_channels,
+        max_cpu=args.max_cpu, max_readers_kept=args.max_readers_kept, keep_days=args.keep_days,
+        max_state_mb=args.max_state,
     )  # fmt: skip
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s briefing serve: %(message)s")  # fmt: skip
+    if args.proxy_from is not None and not args.proxy_protocol:
+        print("briefing serve: --proxy-from needs --proxy-protocol", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     logging.getLogger("asyncssh").setLevel(logging.INFO)
     for handler in logging.getLogger().handlers:
         handler.addFilter(_quiet_asyncssh)
+        handler.setFormatter(CleanFormatter("%(asctime)s briefing serve: %(message)s"))
     from briefing.serve import zygote
 
     pid, link = zygote.start(args.paths)  # before asyncssh and before any event loop
@@ -186,6 +279,19 @@ def serve(argv: Sequence[str]) -> int:
     finally:
         link.close()
         _reap(pid)
+
+
+class CleanFormatter(logging.Formatter):
+    """Every log line is one line of plain text, whatever a client put in it.
+
+    Messages carry text clients chose (a disconnect reason, a user name in
+    asyncssh's own lines): an escape sequence would reach whoever reads the
+    log in a terminal, and a newline would forge a line of its own.
+    """
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        record.message = plain_line(record.message)
+        return super().formatMessage(record)
 
 
 def _quiet_asyncssh(record: logging.LogRecord) -> bool:
@@ -213,12 +319,13 @@ def _reap(pid: int) -> None:
 async def _main(args: argparse.Namespace, limits: Limits, pid: int, link: socket.socket) -> int:
     import asyncssh
 
-    from briefing.serve.hostkey import authorized_keys, host_key, state_root
+    from briefing.serve.authorized import read_authorized_keys
+    from briefing.serve.hostkey import host_key, state_root
     from briefing.serve.hub import Hub, log
 
     try:
         key = host_key(args.host_key)
-        allowed = authorized_keys(args.authorized_keys) if args.authorized_keys else None
+        allowed = read_authorized_keys(args.authorized_keys) if args.authorized_keys else None
     except (OSError, ValueError, asyncssh.KeyImportError) as error:
         print(f"briefing serve: {plain_line(str(error))}", file=sys.stderr)
         return 2
@@ -231,6 +338,8 @@ async def _main(args: argparse.Namespace, limits: Limits, pid: int, link: socket
     link.setblocking(False)
     loop = asyncio.get_running_loop()
     hub = Hub(limits, link, pid, state_root(), allowed, options)
+    if args.proxy_protocol:
+        hub.proxy_from = tuple(args.proxy_from or LOOPBACK)
     loop.add_reader(link.fileno(), hub.on_zygote)
     briefings = await hub.ready
     if briefings <= 0:
@@ -249,6 +358,8 @@ async def _main(args: argparse.Namespace, limits: Limits, pid: int, link: socket
     host, port = listener.getsockname()[:2]
     log.info("listening on %s port %d, %d briefings, host key %s", host, port, briefings,
              key.get_fingerprint("sha256"))  # fmt: skip
+    if hub.proxy_from is not None:
+        log.info("PROXY protocol on, accepted from %s", " ".join(map(str, hub.proxy_from)))
     tasks = [loop.create_task(hub.accept(listener)), loop.create_task(hub.housekeeping())]
     if args.watch > 0:
         from briefing.serve.librarywatch import watch_library

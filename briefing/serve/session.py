@@ -18,14 +18,31 @@ import signal
 import struct
 import termios
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import asyncssh
 
-if TYPE_CHECKING:
-    from briefing.serve.hub import Connection, Hub
+from briefing.serve.channel import held_output
+from briefing.serve.connection import Connection
+from briefing.serve.limits import Limits
+
+
+class SessionHost(Protocol):
+    """What a session needs of the server's hub (the hub imports this module, not
+    the other way round): its limits, a reader process, and where to report."""
+
+    limits: Limits
+
+    def spawn(self, session: ReaderSession, slave: int, env: dict[str, str]) -> str: ...
+
+    def log_refusal(self, connection: Connection, what: str) -> None: ...
+
+    def session_closed(self, session: ReaderSession) -> None: ...
+
 
 MAX_INPUT_BUFFER = 65536
+RESIZE_INTERVAL = 0.2
+"""Seconds between two window sizes passed to the reader; in between, the last one waits."""
 MAX_COLUMNS, MAX_LINES = 1000, 500
 _TOKEN = re.compile(r"[A-Za-z0-9._+@-]{1,64}")
 
@@ -53,7 +70,7 @@ def winsize(columns: int, lines: int) -> bytes:
 class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     """A session channel: one reader, or a one-line refusal."""
 
-    def __init__(self, hub: Hub, connection: Connection) -> None:
+    def __init__(self, hub: SessionHost, connection: Connection) -> None:
         self.hub = hub
         self.connection = connection
         self.chan: Any = None
@@ -73,6 +90,9 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self._input = bytearray()
         self._reader_done = False
         self._kill_timer: asyncio.TimerHandle | None = None
+        self._resize_timer: asyncio.TimerHandle | None = None
+        self._last_resize = 0.0
+        self.resizes_applied = self.resizes_received = 0
 
     # --- what the client asks for -------------------------------------------------
 
@@ -100,6 +120,8 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     def session_started(self) -> None:
         if self.refusal is None and self.term is None:
             self.refusal = "only interactive sessions are offered: connect with a terminal (ssh -t)"
+        if self.refusal is None and not self.connection.may_open_terminal:
+            self.refusal = "this key may not open a terminal (no-pty or restrict)"
         if self.refusal is None and self.connection.has_reader:
             self.refusal = "one reader per connection"
         if self.refusal is not None:
@@ -168,10 +190,29 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int,
                               pixheight: int) -> None:  # fmt: skip
+        """At most one resize reaches the reader per RESIZE_INTERVAL: the last size wins.
+
+        Each resize makes the reader lay out and draw everything again; a client
+        sending a hundred a second would keep a core busy for nothing.
+        """
         self.size = (width, height)
+        self.resizes_received += 1
+        if self._resize_timer is not None:
+            return  # the pending one will apply the latest size
+        now = time.monotonic()
+        wait = self._last_resize + RESIZE_INTERVAL - now
+        if wait <= 0:
+            self._apply_size()
+        else:
+            self._resize_timer = asyncio.get_running_loop().call_later(wait, self._apply_size)
+
+    def _apply_size(self) -> None:
+        self._resize_timer = None
+        self._last_resize = time.monotonic()
+        self.resizes_applied += 1
         if self.master >= 0:
             with contextlib.suppress(OSError):
-                fcntl.ioctl(self.master, termios.TIOCSWINSZ, winsize(width, height))
+                fcntl.ioctl(self.master, termios.TIOCSWINSZ, winsize(*self.size))
 
     def break_received(self, msec: int) -> bool:
         return False
@@ -207,7 +248,10 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             return  # the reader is stopping and nobody is there to see it
         self.bytes_out += len(data)
         self.chan.write(data)
-        if self.chan.get_write_buffer_size() > self.hub.limits.max_backlog:
+        # Output waits in two places: the channel (for the client's window) and
+        # the transport (for the socket). A client with a huge window that stops
+        # reading fills only the second, so both count against the cap.
+        if held_output(self.chan) > self.hub.limits.max_backlog:
             self.end("client stopped reading (backlog cap)")
             self.chan.get_connection().abort()
 
@@ -231,7 +275,10 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self.master = -1
         status = self.status
         notice = None
-        if self.ended is None:
+        if self.ended is None and status == -signal.SIGXCPU:
+            self.ended = "reader used its CPU time (--max-cpu)"
+            notice = "session closed: the reader used all the CPU time a session may have"
+        elif self.ended is None:
             self.ended = "quit" if status == 0 else f"reader ended ({_describe(status)})"
             if status != 0:
                 notice = "the reader stopped unexpectedly"

@@ -13,7 +13,7 @@ Messages are JSON on a SOCK_SEQPACKET socket, so each is whole and an fd
 travels with the message that names it:
 
     server -> zygote  {"op": "spawn", "id": N, "env": {...}, "home": PATH,
-                       "anonymous": BOOL, "memory": BYTES} + one fd
+                       "anonymous": BOOL, "memory": BYTES, "cpu": SECONDS} + one fd
                       {"op": "reload"}
     zygote -> server  {"op": "spawned", "id": N, "pid": PID}
                       {"op": "exited", "pid": PID, "status": CODE}
@@ -177,6 +177,11 @@ def _become_reader(slave: int, request: dict[str, Any], library: Any) -> NoRetur
         memory = request.get("memory")
         if isinstance(memory, int) and memory > 0:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        cpu = request.get("cpu")
+        if isinstance(cpu, int) and cpu > 0:
+            # SIGXCPU at the soft limit ends the reader (its default action);
+            # the hard limit, a second later, is SIGKILL if it was caught.
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         from briefing.serve.forkedreader import run_session
 
         code = run_session(library, anonymous=request.get("anonymous") is not False)

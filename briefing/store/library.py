@@ -191,9 +191,19 @@ def sources(
     yield bundled_dir(), "bundled"
 
 
+def feeds_dir() -> Path:
+    """Where feed downloads go: one folder per feed, named after it.
+
+    The library's, not the feeds package's: the library finds feed folders
+    without importing any feed code before the reader's first frame.
+    """
+    from platformdirs import user_data_path
+
+    return user_data_path("briefing", appauthor=False) / "feeds"
+
+
 def feed_dirs() -> list[tuple[Path, str]]:
     """Each subscribed feed's download folder, origin "feed NAME" (see briefing.feeds)."""
-    from briefing.feeds import feeds_dir
 
     try:  # no home (platformdirs raises), an unreadable folder: no feeds, like no user folder
         root = feeds_dir()
@@ -244,6 +254,10 @@ def add_file(library: Library, seen: dict[str, Found], file: Path, origin: str) 
     library.diagnostics.extend(loaded.warnings)
     briefing = loaded.briefing
     first = seen.get(briefing.id)
+    if first is not None and first.origin == "command line":
+        # A file named on the command line is the one asked for: the copies it hides
+        # (the bundled one, the user's own) are not worth a warning on every run.
+        return
     if first is not None:
         where = display_path(first.briefing.path) if first.briefing.path else first.origin
         library.diagnostics.append(

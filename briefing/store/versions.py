@@ -26,6 +26,7 @@ from briefing.format.cleaning import plain_line
 from briefing.format.fields import SLUG
 from briefing.format.model import Briefing
 from briefing.store.atomic import set_aside, write_atomic
+from briefing.store.safefile import read_json_bytes
 from briefing.store.state import state_dir
 from briefing.tracking.changes import (
     Changes,
@@ -130,19 +131,15 @@ def load_version(
     """The remembered version (None if never read) and a warning when a bad file was set aside."""
     path = version_path(briefing_id, directory)
     try:
-        with open(path, "rb") as handle:
-            payload = handle.read(MAX_VERSION_BYTES + 1)
-    except FileNotFoundError:
-        return None, None
-    except OSError as error:
-        return None, f"could not read the remembered version ({plain_line(str(error.strerror))})"
-    try:
-        if len(payload) > MAX_VERSION_BYTES:
-            raise ValueError("file too large")
-        version = decode(payload)
+        # Non-blocking, regular files only, bounded, nesting checked (an Unusable
+        # is a ValueError): a FIFO left here would hang the reader, and deep JSON
+        # would raise RecursionError on every open.
+        version = decode(read_json_bytes(path, MAX_VERSION_BYTES))
         if version.briefing_id != briefing_id:
             raise ValueError("belongs to another briefing")
         return version, None
+    except FileNotFoundError:
+        return None, None
     except (ValueError, UnicodeDecodeError) as error:
         try:
             aside = set_aside(path)

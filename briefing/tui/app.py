@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.driver import Driver
 from textual.screen import Screen
 
@@ -22,12 +22,15 @@ from briefing.format.model import Briefing
 from briefing.store.library import Found, Library
 from briefing.store.preferences import load_preferences, save_preferences
 from briefing.store.state import ReadingState, load_state, save_state
-from briefing.tracking.changes import Changes, Version
+from briefing.tracking.changes import ReadingChanges
+from briefing.tui.bindings import APP_KEYS
 from briefing.tui.changetracker import NOTE_TITLE, ChangeTracker
 from briefing.tui.screens.readerscreen import ReaderScreen
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from briefing.feeds.background import BackgroundUpdate
 
 
 def _briefing_commands() -> type[Provider]:
@@ -43,18 +46,7 @@ class BriefingApp(App[int]):
     CSS_PATH = "briefing.tcss"
     TITLE = "briefing"
     COMMANDS = App.COMMANDS | {_briefing_commands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", show=False, tooltip="Save your place and quit"),
-        Binding("ctrl+c,ctrl+q", "quit", "Quit", show=False, priority=True,
-                tooltip="Save your place and quit, from anywhere (fields too)"),
-        Binding("question_mark", "help", "Help", show=False, tooltip="Show every key"),
-        Binding("ctrl+p", "command_palette", "Commands",
-                tooltip="Command palette: sections, entries, events, actions"),
-        Binding("ctrl+z", "suspend_process", "Suspend", show=False,
-                tooltip="Suspend to the shell (fg comes back)"),
-        Binding("U", "update_feeds", "Update feeds", show=False,
-                tooltip="Update subscribed feeds in the background"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = APP_KEYS
 
     def __init__(
         self,
@@ -73,6 +65,7 @@ class BriefingApp(App[int]):
         self.fresh = fresh
         self.state_dir = state_dir
         self.library = library
+        self._feeds_update: BackgroundUpdate | None = None
         """Found at start-up by the command line; discovered on first use otherwise."""
         self._warnings: list[str] = []
         self.tracker = ChangeTracker(self, state_dir, fresh=fresh)
@@ -154,6 +147,10 @@ class BriefingApp(App[int]):
         for widget in self.screen.walk_children(with_self=True):
             widget.refresh()
 
+    def log_warning(self, text: str) -> None:
+        """A warning for the developer console (`textual console`), not the screen."""
+        self.log.warning(text)
+
     def _on_signal(self) -> None:
         self.save_reading_state()
         self.exit(0)
@@ -166,34 +163,39 @@ class BriefingApp(App[int]):
                 self.notify(warning, title="Reading state", severity="warning", markup=False)
             elif warning:
                 self._warnings.append(warning)
-        screen = ReaderScreen(
-            briefing, state, from_library=from_library, sidebar=self.preferences.sidebar
-        )
-        for note in self.tracker.prepare(screen, state):
+        tracked, notes = self.tracker.prepare(briefing, state)
+        for note in notes:
             if self.is_running:
                 self.notify(note, title=NOTE_TITLE, markup=False, timeout=8)
             else:
                 self._notes.append(note)
-        return screen
+        return ReaderScreen(
+            briefing,
+            state,
+            tracked,
+            from_library=from_library,
+            sidebar=self.preferences.sidebar,
+        )
 
     def replace_reader(
-        self, old: ReaderScreen, briefing: Briefing, changes: Changes, version: Version
+        self, old: ReaderScreen, briefing: Briefing, tracked: ReadingChanges
     ) -> None:
         """Show a reloaded briefing in place of `old`, keeping the reading position."""
         from briefing.store.versions import open_with_changes
 
         state = old.current_state()
-        state.open_sections = open_with_changes(briefing, state.open_sections, changes)
+        if tracked.changes is not None:
+            state.open_sections = open_with_changes(briefing, state.open_sections, tracked.changes)
         new = ReaderScreen(
-            briefing, state, from_library=old.from_library, sidebar=self.preferences.sidebar
+            briefing,
+            state,
+            tracked,
+            from_library=old.from_library,
+            sidebar=self.preferences.sidebar,
         )
-        new.version, new.seen, new.changes = version, old.seen, changes
         if self.briefing is old.briefing:
             self.briefing = briefing
-        if len(self.screen_stack) > 1:
-            self.switch_screen(new)
-        else:
-            self.push_screen(new)
+        self._show_reader(new)
 
     def _after_first_frame(self) -> None:
         """Start watching the file, and move what start-up made out of the collector's way.
@@ -221,7 +223,7 @@ class BriefingApp(App[int]):
             return
         try:
             state = reader.current_state()
-            state.seen = self.tracker.remember(reader)
+            state.seen = self.tracker.remember(reader.briefing, reader.tracked)
             save_state(reader.briefing.id, state, self.state_dir)
         except OSError as error:
             self.log.warning(f"could not save reading state: {error}")
@@ -259,16 +261,16 @@ class BriefingApp(App[int]):
         self.call_after_refresh(self._open_reader, found.briefing)
 
     def _open_reader(self, briefing: Briefing) -> None:
-        """Show another briefing once the library screen is off the stack.
+        """Show another briefing once the library screen is off the stack."""
+        self._show_reader(self._reader(briefing, from_library=True))
 
-        The first reader is the app's default screen and stays at the bottom;
-        later ones replace each other above it.
-        """
-        new_reader = self._reader(briefing, from_library=True)
+    def _show_reader(self, reader: ReaderScreen) -> None:
+        """Put a reader on top: the first is the default screen and stays at the
+        bottom; later ones replace each other above it."""
         if len(self.screen_stack) > 1:
-            self.switch_screen(new_reader)
+            self.switch_screen(reader)
         else:
-            self.push_screen(new_reader)
+            self.push_screen(reader)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
@@ -302,15 +304,30 @@ class BriefingApp(App[int]):
         )
 
     def _update_feeds(self) -> None:
-        from briefing.feeds.background import update_subscriptions
+        from briefing.feeds.background import BackgroundUpdate
 
+        update = self._feeds_update = BackgroundUpdate()
+        if not self.is_running:  # quit before the thread started
+            return
         try:
-            summary = update_subscriptions()
+            summary = update.run()
         except OSError as error:  # a full disk, an unwritable folder: say so, keep reading
             message = f"Feeds were not updated: {error.strerror or error}"
-            self.call_from_thread(self._feeds_updated, message, True, False)
+            if self.is_running:
+                self.call_from_thread(self._feeds_updated, message, True, False)
+            return
+        if not self.is_running:  # stopped by quitting: nobody to tell
             return
         self.call_from_thread(self._feeds_updated, summary.message, summary.failed, summary.arrived)
+
+    def on_unmount(self) -> None:
+        """Quitting (q, SIGHUP, SIGTERM) stops an update in flight instead of waiting for it.
+
+        The worker thread runs in the event loop's executor, which is joined before
+        the process exits; stopped, the update cancels its downloads and saves at once.
+        """
+        if self._feeds_update is not None:
+            self._feeds_update.stop()
 
     def _feeds_updated(self, message: str, failed: bool, arrived: bool) -> None:
         if arrived:

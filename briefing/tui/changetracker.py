@@ -1,9 +1,11 @@
 """The app's side of change tracking: marks on opening, memory on leaving, live reload.
 
-Kept out of app.py so the app needs only a few hooks: `prepare` when a reader
-screen is made, `remember` when the reading state is saved, `start` after the
-first frame. Loading a changed file and comparing it run in a thread, so the
-event loop never waits for the loader (0.5 s for a briefing at the limits).
+Kept out of app.py so the app needs only a few hooks: `prepare` before a reader
+screen is made (its result goes to the screen's constructor), `remember` when
+the reading state is saved, `start` after the first frame. The tracker sees
+the app only through `TrackerHost`, so this module does not import it.
+Loading a changed file and comparing it run in a thread, so the event loop
+never waits for the loader (0.5 s for a briefing at the limits).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 import os
 import signal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from briefing.format.loader import BriefingError, Loaded, display_path, load_path
 from briefing.format.model import Briefing
@@ -24,21 +26,74 @@ from briefing.store.versions import (
     removed_line,
     version_path,
 )
-from briefing.tracking.changes import Changes, Version, briefing_hash, compare_versions, version_of
+from briefing.tracking.changes import (
+    Changes,
+    ReadingChanges,
+    Version,
+    briefing_hash,
+    compare_versions,
+    version_of,
+)
 from briefing.tracking.filewatch import POLL_SECONDS, SETTLE_SECONDS, FileWatch, watching_enabled
 
 if TYPE_CHECKING:
-    from briefing.tui.app import BriefingApp
+    from collections.abc import Awaitable
+
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+    from textual.worker import Worker
+
     from briefing.tui.screens.readerscreen import ReaderScreen
 
 NOTE_TITLE = "Since you last read"
 NOT_RELOADED = "Not reloaded: still showing the last good version"
 
 
+class TrackerHost(Protocol):
+    """What the tracker needs of the app: the reader shown, workers and notices."""
+
+    @property
+    def is_running(self) -> bool: ...
+
+    @property
+    def reader(self) -> ReaderScreen | None: ...
+
+    @property
+    def screen(self) -> Screen[object]: ...
+
+    def run_worker(
+        self,
+        work: Awaitable[None],
+        name: str | None = ...,
+        group: str = ...,
+        description: str = ...,
+        exit_on_error: bool = ...,
+        start: bool = ...,
+        exclusive: bool = ...,
+        thread: bool = ...,
+    ) -> Worker[None]: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = ...,
+        severity: SeverityLevel = ...,
+        timeout: float | None = ...,
+        markup: bool = ...,
+    ) -> None: ...
+
+    def replace_reader(
+        self, old: ReaderScreen, briefing: Briefing, tracked: ReadingChanges
+    ) -> None: ...
+
+    def log_warning(self, text: str) -> None: ...
+
+
 class ChangeTracker:
     """Owned by the app: one per session."""
 
-    def __init__(self, app: BriefingApp, state_dir: Path | None, *, fresh: bool = False) -> None:
+    def __init__(self, app: TrackerHost, state_dir: Path | None, *, fresh: bool = False) -> None:
         self.app = app
         self.state_dir = state_dir
         self.fresh = fresh
@@ -49,40 +104,40 @@ class ChangeTracker:
 
     # Opening and leaving -------------------------------------------------
 
-    def prepare(self, screen: ReaderScreen, state: ReadingState) -> list[str]:
-        """Attach what changed since last read to a new reader screen; lines to tell the user."""
-        briefing = screen.briefing
+    def prepare(self, briefing: Briefing, state: ReadingState) -> tuple[ReadingChanges, list[str]]:
+        """What changed since last read, for a new reader screen; lines to tell the user.
+
+        Opens the changed sections in `state` (the screen is made from it).
+        """
         if briefing.path is not None:
             # Watch from the moment it was loaded: a save during start-up still counts.
             self._watch = FileWatch(briefing.path)
         seen = None if self.fresh else state.seen
         version, changes, warning = changes_since_read(briefing, seen, self.state_dir)
-        screen.version = version
-        screen.seen = state.seen
+        tracked = ReadingChanges(version=version, seen=state.seen)
         notes = [warning] if warning else []
         if changes is not None and changes.any:
-            screen.changes = changes
+            tracked.changes = changes
             state.open_sections = open_with_changes(briefing, state.open_sections, changes)
             notes.append(describe(changes))
         self.told.extend(notes)
-        return notes
+        return tracked, notes
 
-    def remember(self, reader: ReaderScreen) -> str | None:
+    def remember(self, briefing: Briefing, tracked: ReadingChanges) -> str | None:
         """Keep what the reader shows as the version last read; the hash for the state file."""
         try:
-            if reader.version is None:
+            if tracked.version is None:
                 # Opened unchanged (or never read): one fast hash says if there is work.
-                briefing = reader.briefing
                 if (
-                    reader.seen == briefing_hash(briefing)
+                    tracked.seen == briefing_hash(briefing)
                     and version_path(briefing.id, self.state_dir).exists()
                 ):
-                    return reader.seen
-                reader.version = version_of(briefing)
-            reader.seen = remember(reader.version, reader.seen, self.state_dir)
+                    return tracked.seen
+                tracked.version = version_of(briefing)
+            tracked.seen = remember(tracked.version, tracked.seen, self.state_dir)
         except (OSError, ValueError) as error:
-            self.app.log.warning(f"could not remember the version read: {error}")
-        return reader.seen
+            self.app.log_warning(f"could not remember the version read: {error}")
+        return tracked.seen
 
     # Live reload -----------------------------------------------------------
 
@@ -134,7 +189,9 @@ class ChangeTracker:
 
     async def _reload(self, reader: ReaderScreen, path: Path) -> None:
         try:
-            result = await asyncio.to_thread(_load_and_compare, reader, path)
+            result = await asyncio.to_thread(
+                _load_and_compare, reader.briefing, reader.tracked.version, path
+            )
         finally:
             self._reloading = False
         if isinstance(result, str):
@@ -143,35 +200,47 @@ class ChangeTracker:
         if result is None or self.app.reader is not reader:
             return  # nothing but the bytes changed, or the reader moved on
         briefing, changes, version = result
-        self.app.replace_reader(reader, briefing, changes, version)
-        shown = display_path(path)
+        tracked = ReadingChanges(changes, version, reader.tracked.seen)
+        self.app.replace_reader(reader, briefing, tracked)
+        shown = _shown(path, briefing.title)
         self.app.notify(
             f"{shown}: {changes.summary()}", title="Reloaded", severity="information", markup=False
         )
 
 
 def _load_and_compare(
-    reader: ReaderScreen, path: Path
+    shown: Briefing, old: Version | None, path: Path
 ) -> tuple[Briefing, Changes, Version] | str | None:
     """In a thread: the new briefing and what changed, a one-line reason, or None (same)."""
     try:
         loaded: Loaded = load_path(path)
     except BriefingError as error:
         first = error.diagnostics[0] if error.diagnostics else None
-        reason = str(first) if first is not None else f"{display_path(path)}: could not be read"
+        where = _shown(path, shown.title)
+        reason = str(first) if first is not None else f"{where}: could not be read"
+        if first is not None and _served():
+            reason = f"{where}:{first.line}:{first.column}: {first.severity}: {first.message}"
         more = len(error.diagnostics) - 1
         suffix = f" (+{more} more)" if more > 0 else ""
         return f"{reason.splitlines()[0]}{suffix}"
     except OSError as error:
-        return f"{display_path(path)}: {error.strerror}"
+        return f"{_shown(path, shown.title)}: {error.strerror}"
     briefing = loaded.briefing
-    old = reader.version
     if old is None or old.briefing_id != briefing.id:
-        old = version_of(reader.briefing)
+        old = version_of(shown)
     if old.hash == briefing_hash(briefing):
         return None
     version = version_of(briefing)
     return briefing, compare_versions(old, version, briefing), version
+
+
+def _served() -> bool:
+    return os.environ.get("BRIEFING_SERVED") == "1"
+
+
+def _shown(path: Path, title: str) -> str:
+    """The file as a notice names it: a served session says the title, never the host's path."""
+    return title if _served() else display_path(path)
 
 
 def describe(changes: Changes) -> str:

@@ -2,11 +2,14 @@
 
 The help screen and the README's key table are both made from `key_table`,
 so neither can drift from what the keys really do (a test checks the README).
+It reads the bindings as data (`briefing.tui.bindings`), never the widgets.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
+
+from briefing.tui.bindings import APP_KEYS, ARTICLE_KEYS, CARD_KEYS, LIST_KEYS, READER_KEYS
 
 KEY_NAMES = {
     "down": "\u2193", "up": "\u2191", "left": "\u2190", "right": "\u2192",
@@ -58,19 +61,13 @@ def _merged(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def key_table() -> list[tuple[str, list[tuple[str, str]]]]:
     """Groups of (keys, what they do), in the order the help screen shows them."""
-    from briefing.tui.app import BriefingApp
-    from briefing.tui.screens.readerscreen import ReaderScreen
-    from briefing.tui.widgets.article import ArticleView
-    from briefing.tui.widgets.card import EntryCard
-    from briefing.tui.widgets.lists import VimOptionList
-
     groups = [
-        ("Reading", _rows(ArticleView.BINDINGS)),
-        ("Moving around", _rows(ReaderScreen.BINDINGS)),
-        ("Lists and cards", _merged(_rows(VimOptionList.BINDINGS) + _rows(EntryCard.BINDINGS))),
+        ("Reading", _rows(ARTICLE_KEYS)),
+        ("Moving around", _rows(READER_KEYS)),
+        ("Lists and cards", _merged(_rows(LIST_KEYS) + _rows(CARD_KEYS))),
     ]
     listed = {keys for _, rows in groups for keys, _ in rows}
-    anywhere = [row for row in _rows(BriefingApp.BINDINGS) if row[0] not in listed]
+    anywhere = [row for row in _rows(APP_KEYS) if row[0] not in listed]
     return [*groups, ("Anywhere", anywhere)]
 
 

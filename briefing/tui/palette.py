@@ -29,7 +29,7 @@ class BriefingCommands(Provider):
         found: list[Command] = []
         jump = screen.palette_jump
         for index, section in enumerate(briefing.sections):
-            mark = changemarks.label_suffix(screen, section.id)
+            mark = changemarks.label_suffix(screen.changes, section.id)
             text = f"Section {index + 1}: {section.title}{mark}"
             found.append((text, Content(text), jump(partial(screen.action_jump_any, index)),
                           "Go to this section"))  # fmt: skip

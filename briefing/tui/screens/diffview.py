@@ -3,6 +3,8 @@
 Opened with `D` on a changed (or new) section and closed with `D` or Esc.
 The word diff runs in a thread: two sections near the 20,000-character bound
 take a noticeable moment, and the reader must keep answering keys meanwhile.
+The thread polls its worker's cancellation between steps, so closing the view
+or quitting never waits for a diff nobody will see.
 Content is untrusted: it reaches the screen only as `Content` pieces, never
 as markup, and the `[+…+]`/`[-…-]` markers keep the view readable without
 colour (NO_COLOR, a monochrome terminal, a screen reader).
@@ -10,31 +12,43 @@ colour (NO_COLOR, a monochrome terminal, a screen reader).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
-from briefing.tracking.changes import Op, SectionChange, marked_pieces, word_diff
+from briefing.tracking.changes import (
+    Changes,
+    DiffCancelled,
+    Op,
+    SectionChange,
+    marked_pieces,
+    without_title,
+    word_diff,
+)
+from briefing.tui.widgets.pager import Pager
 
 if TYPE_CHECKING:
-    from briefing.tui.screens.readerscreen import ReaderScreen
+    from briefing.format.model import Briefing
 
 ADDED = "bold underline $text-success"
 REMOVED = "strike $text-error"
 
 
-def diff_content(change: SectionChange) -> Content:
+def diff_content(change: SectionChange, cancelled: Callable[[], bool] | None = None) -> Content:
     """The marked diff of a section as Content (plain pieces, markers, styles)."""
     pieces: list[tuple[Op, str]]
     if change.status == "new" and change.new is not None:
-        pieces = [("+", change.new)]
+        pieces = without_title([("+", change.new)], change.title)
     elif change.old is not None and change.new is not None:
-        pieces = marked_pieces(word_diff(change.old, change.new))
+        diff = word_diff(change.old, change.new, cancelled)
+        pieces = marked_pieces(without_title(diff, change.title))
     else:
         pieces = []
     parts: list[tuple[str, str] | str] = []
@@ -51,8 +65,6 @@ class DiffScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,D", "dismiss", "Close", tooltip="Back to the article"),
-        Binding("j,down", "scroll(1)", "Down", show=False),
-        Binding("k,up", "scroll(-1)", "Up", show=False),
     ]
     DEFAULT_CSS = """
     DiffScreen { align: center middle; }
@@ -78,36 +90,30 @@ class DiffScreen(ModalScreen[None]):
             yield Static(
                 Content.styled("[+added+]  [-removed-]   D or Esc closes", "dim"), id="diff-hint"
             )
-            with VerticalScroll(id="diff-scroll"):
+            with Pager(id="diff-scroll"):
                 yield Static(Content.styled("Comparing\u2026", "dim"), id="diff-body")
 
     def on_mount(self) -> None:
+        self.set_focus(self.query_one(Pager))
         self.run_worker(self._compute, thread=True, exclusive=True)
 
     def _compute(self) -> None:
-        content = diff_content(self.change)
+        worker = get_current_worker()
+        try:
+            content = diff_content(self.change, lambda: worker.is_cancelled)
+        except DiffCancelled:
+            return
         self.app.call_from_thread(self._show, content)
 
     def _show(self, content: Content) -> None:
         self.query_one("#diff-body", Static).update(content)
 
-    def action_scroll(self, step: int) -> None:
-        scroll = self.query_one(VerticalScroll)
-        scroll.scroll_to(y=scroll.scroll_offset.y + step, animate=False)
 
-
-def open_diff(screen: ReaderScreen) -> None:
-    """Show the change of the section under the cursor (or at the top of the view)."""
-    article = screen.article
-    cursor = article.cursor
-    if cursor is not None and cursor.heading is not None:
-        index = cursor.heading
-    else:
-        index = max(0, article.layout_rows.section_at(int(article.scroll_offset.y) + 1))
-    if not screen.briefing.sections:
-        return
-    section = screen.briefing.sections[index]
-    changes = screen.changes
+def open_diff(
+    screen: Screen[None], briefing: Briefing, changes: Changes | None, index: int
+) -> None:
+    """Show section `index`'s change since last read, or say why there is none to show."""
+    section = briefing.sections[index]
     change = None
     if changes is not None:
         change = next(

@@ -13,12 +13,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from briefing.tui.keytable import key_table
+from briefing.tui.widgets.pager import Pager
 
 
 def key_tables() -> Table:
@@ -40,19 +41,11 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", tooltip="Close the help"),
-        Binding("j,down,ctrl+e", "scroll(1)", "Down", show=False),
-        Binding("k,up,ctrl+y", "scroll(-1)", "Up", show=False),
-        Binding("space,f,pagedown,ctrl+f", "page(1)", "Page down", show=False),
-        Binding("b,pageup,ctrl+b", "page(-1)", "Page up", show=False),
-        Binding("d,ctrl+d", "half(1)", "Half page down", show=False),
-        Binding("u,ctrl+u", "half(-1)", "Half page up", show=False),
-        Binding("g,home", "edge(0)", "Top", show=False),
-        Binding("G,end", "edge(1)", "Bottom", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-frame"):
-            with VerticalScroll(id="help-box"):
+            with Pager(id="help-box"):
                 yield Static(Content.styled("Keys", "bold"), id="help-title")
                 yield Static(key_tables(), id="help-text")
             yield Static(
@@ -60,24 +53,8 @@ class HelpScreen(ModalScreen[None]):
                 id="help-hint",
             )
 
-    @property
-    def _box(self) -> VerticalScroll:
-        return self.query_one("#help-box", VerticalScroll)
-
-    def _to(self, y: float) -> None:
-        self._box.scroll_to(y=max(0.0, y), animate=False, immediate=True)
-
-    def action_scroll(self, step: int) -> None:
-        self._to(self._box.scroll_offset.y + step)
-
-    def action_page(self, step: int) -> None:
-        self._to(self._box.scroll_offset.y + step * max(1, self._box.size.height - 1))
-
-    def action_half(self, step: int) -> None:
-        self._to(self._box.scroll_offset.y + step * max(1, self._box.size.height // 2))
-
-    def action_edge(self, end: int) -> None:
-        self._to(self._box.max_scroll_y if end else 0)
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(Pager))
 
     def text(self) -> str:
         """The keys as plain text (for tests and screen readers' logs)."""

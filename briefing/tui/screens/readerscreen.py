@@ -1,9 +1,11 @@
 """The reader: the article beside a sidebar of glossary and timeline.
 
-The screen owns the reading state (the selected entry, the search, the
-jump list, the sidebar) and hands it down: `selected_entry` is bound to the
-article with `data_bind`, widgets are driven through their methods, and the
-widths of every layout come from `briefing.tui.sizes`.
+The screen owns the reading state (the selected entry, what changed since
+last read, the search, the jump list, the sidebar) and hands it down:
+`selected_entry` and `changes` are bound to the widgets with `data_bind`,
+widgets are driven through their methods and answer with messages, and the
+widths of every layout come from `briefing.tui.sizes`. What change tracking
+knows arrives through the constructor (`ReadingChanges`).
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widget import Widget
 
 from briefing.format.model import Briefing
 from briefing.render.position import from_saved, to_saved
 from briefing.store.state import ReadingState
-from briefing.tracking.changes import Changes, Version
+from briefing.tracking.changes import Changes, ReadingChanges
+from briefing.tui.bindings import READER_KEYS
 from briefing.tui.jumps import JumpKind, JumpList
-from briefing.tui.readerbindings import READER_KEYS
-from briefing.tui.screens.searching import SearchingScreen
+from briefing.tui.messages import EntryChosen
+from briefing.tui.screens.articlesearch import ArticleSearch, SearchHooks
 from briefing.tui.sizes import SIDEBAR_WIDTHS, TINY, breakpoint_class, sidebar_css
 from briefing.tui.widgets import changemarks
 from briefing.tui.widgets.article import ArticleView
@@ -34,6 +38,7 @@ from briefing.tui.widgets.card import EntryCard
 from briefing.tui.widgets.focusfix import NoScreenRepaintOnFocus
 from briefing.tui.widgets.glossary import GlossaryPanel
 from briefing.tui.widgets.keyhints import KeyHints
+from briefing.tui.widgets.searchbar import SearchBar
 from briefing.tui.widgets.sidebar import Sidebar
 from briefing.tui.widgets.sidebartabs import GLOSSARY, TIMELINE
 from briefing.tui.widgets.targets import Spot, Target
@@ -41,7 +46,7 @@ from briefing.tui.widgets.timeline import TimelineList
 from briefing.tui.widgets.topbar import TopBar
 
 
-class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
+class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
     """One briefing, full screen."""
 
     DEFAULT_CSS = sidebar_css()
@@ -52,6 +57,8 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
     narrow: reactive[bool] = reactive(False)
     selected_entry: reactive[str | None] = reactive(None)
     """The glossary entry whose card is (or was last) open; the article marks its mentions."""
+    changes: reactive[Changes | None] = reactive(None)
+    """What changed since last read: the article, the lists and the top bar mark it."""
 
     class SidebarChosen(Message):
         """The user showed or hid the sidebar in a wide window: a preference to keep."""
@@ -60,18 +67,11 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
             super().__init__()
             self.shown = shown
 
-    # Set by the app's ChangeTracker before the screen mounts (briefing.tracking.changes).
-    changes: Changes | None = None
-    """What changed since last read (or since the last reload): marks, open sections."""
-    version: Version | None = None
-    """The version shown, remembered as read when the reader leaves it."""
-    seen: str | None = None
-    """Hash of the version last remembered as read."""
-
     def __init__(
         self,
         briefing: Briefing,
         state: ReadingState | None = None,
+        tracked: ReadingChanges | None = None,
         *,
         from_library: bool = False,
         sidebar: bool = True,
@@ -80,9 +80,11 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         self.sidebar_preference = sidebar
         self.briefing = briefing
         self.state = state or ReadingState()
+        self.tracked = tracked or ReadingChanges()
+        """What change tracking knows of this briefing (the tracker keeps it up to date)."""
+        self.set_reactive(ReaderScreen.changes, self.tracked.changes)
         self.from_library = from_library
         self.jumps: JumpList[Spot] = JumpList()
-        self.init_search()
 
     def compose(self) -> ComposeResult:
         briefing = self.briefing
@@ -102,9 +104,22 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
             # frame then move on from it instead of being undone by a restore.
             article.reading_anchor = from_saved(article.layout_rows, self.state.position)
         with Horizontal(id="main"):
-            yield article.data_bind(ReaderScreen.selected_entry)
-            yield Sidebar(briefing, id="sidebar")
-        yield from self.compose_search()
+            yield article.data_bind(ReaderScreen.selected_entry, ReaderScreen.changes)
+            yield Sidebar(briefing, id="sidebar").data_bind(ReaderScreen.changes)
+        bar = SearchBar(id="search")
+        bar.display = False
+        self.search = ArticleSearch(
+            briefing,
+            article,
+            bar,
+            SearchHooks(
+                jump=lambda move: self.jump("search", move),
+                notify=lambda text: self.notify(text, timeout=2, markup=False),
+                set_timer=lambda delay, then: self.set_timer(delay, then),
+            ),
+        )
+        """The article's search (query, matches, the current one), made with the bar."""
+        yield bar
         yield KeyHints()
 
     # The parts, by type ------------------------------------------------
@@ -141,7 +156,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
     # Reading state -----------------------------------------------------
 
     def on_mount(self) -> None:
-        self.search_bar.leave_to(lambda: self.set_focus(self.article))
+        self.search.bar.leave_to(lambda: self.set_focus(self.article))
         self.watch(self, "focused", self._mark_focus)
         self.set_focus(self.article)
         if self.state.position is None and self.state.scroll_y:
@@ -302,12 +317,33 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
             self.notify(f"Mentions wrapped to the {where}.", timeout=2)
 
     def action_step_change(self, step: int) -> None:
-        changemarks.step_change(self, step)
+        """Go to the next (`step` 1) or previous (-1) changed or new section, wrapping."""
+        marked = changemarks.marked_sections(self.briefing, self.changes)
+        if not marked:
+            self.notify(
+                "Nothing changed since you last read this briefing.", timeout=3, markup=False
+            )
+            return
+        article = self.article
+        here = article.current_section()
+        current = -1 if here is None else here
+        after = [i for i in marked if (i > current if step > 0 else i < current)]
+        if after:
+            target = after[0] if step > 0 else after[-1]
+        else:
+            target = marked[0] if step > 0 else marked[-1]
+            where = "first" if step > 0 else "last"
+            self.notify(f"Wrapped to the {where} change.", timeout=2, markup=False)
+        article.set_open(target, True)
+        article.go_to_section(target)
+        self.set_focus(article)
 
     def action_show_diff(self) -> None:
         from briefing.tui.screens.diffview import open_diff
 
-        open_diff(self)
+        if self.briefing.sections:
+            index = self.article.current_section() or 0
+            open_diff(self, self.briefing, self.changes, index)
 
     # Glossary ----------------------------------------------------------
 
@@ -320,16 +356,8 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
             self.show_sidebar = True
             self.card.focus_items()
 
-    @on(GlossaryPanel.EntrySelected)
-    def _entry_selected(self, event: GlossaryPanel.EntrySelected) -> None:
-        self.select_entry(event.entry_id)
-
-    @on(ArticleView.MentionChosen)
-    def _mention_chosen(self, event: ArticleView.MentionChosen) -> None:
-        self.select_entry(event.entry_id)
-
-    @on(EntryCard.RelatedPicked)
-    def _related(self, event: EntryCard.RelatedPicked) -> None:
+    @on(EntryChosen)
+    def _entry_chosen(self, event: EntryChosen) -> None:
         self.select_entry(event.entry_id)
 
     @on(EntryCard.Closed)
@@ -373,6 +401,25 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         self.jump("timeline", move)
         self._leave_sidebar()
 
+    # Search ------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.search.open()
+
+    def action_step_match(self, step: int) -> None:
+        self.search.step(step)
+
+    def on_search_bar_changed(self, event: SearchBar.Changed) -> None:
+        self.search.typed(event.query)
+
+    def on_search_bar_done(self) -> None:
+        self.set_focus(self.article)
+        self.search.done()
+
+    def on_search_bar_cancelled(self) -> None:
+        self.search.clear()
+        self.set_focus(self.article)
+
     # Esc ---------------------------------------------------------------
 
     def action_back(self) -> None:
@@ -380,8 +427,8 @@ class ReaderScreen(NoScreenRepaintOnFocus, SearchingScreen):
         article = self.article
         if self.sidebar_focused:
             self._leave_sidebar()
-        elif self.search_active:
-            self.clear_search()
+        elif self.search.active:
+            self.search.clear()
         elif self.selected_entry is not None:
             self.selected_entry = None
             self.sidebar.show_card(False)

@@ -12,6 +12,10 @@ screen are styled. Two things are kept here, and never a screen row:
   Enter acts on. It is always on screen: a scroll that would push it off
   moves it to the first target on screen (scrolling down), the last
   (scrolling up), or to none, where Enter does nothing.
+
+`cursor` and `open_sections` are reactives: the widget moves them itself
+(keys, clicks, scrolling) and the screen watches them; `selected_entry` and
+`changes` come down from the screen by `data_bind`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -29,8 +33,11 @@ from textual.scroll_view import ScrollView
 from briefing.format.model import Briefing
 from briefing.render.layout import Layout
 from briefing.render.position import Anchor, anchor_at_row, anchor_row
+from briefing.tracking.changes import Changes
+from briefing.tui.bindings import ARTICLE_KEYS
+from briefing.tui.messages import EntryChosen
 from briefing.tui.widgets.articlelines import ArticleDrawing
-from briefing.tui.widgets.changemarks import changes_of, mark_headings
+from briefing.tui.widgets.changemarks import heading_marks
 from briefing.tui.widgets.focusfix import KeepFocusOnStaleHide, RepaintFocusLines
 from briefing.tui.widgets.targets import Spot, Target, targets_on_rows
 
@@ -40,24 +47,7 @@ class ArticleView(
 ):
     """The briefing's text, with collapsible sections and marked mentions."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down,ctrl+e", "line(1)", "Down", show=False, tooltip="Scroll down one line"),
-        Binding("k,up,ctrl+y", "line(-1)", "Up", show=False, tooltip="Scroll up one line"),
-        Binding("J", "line(1)", "Down", show=False, tooltip="Scroll down one line (as in less)"),
-        Binding("K", "line(-1)", "Up", show=False, tooltip="Scroll up one line (as in less)"),
-        Binding("g,home", "edge(0)", "Top", show=False, tooltip="Go to the top"),
-        Binding("G,end", "edge(1)", "Bottom", show=False, tooltip="Go to the bottom"),
-        Binding("space", "page_or_toggle", "Page", show=False,
-                tooltip="Next page (toggles the section when the cursor is on its title)"),
-        Binding("f,pagedown,ctrl+f", "page(1)", "Page down", show=False, tooltip="Next page"),
-        Binding("b,pageup,ctrl+b", "page(-1)", "Page up", show=False, tooltip="Previous page"),
-        Binding("d,ctrl+d", "half_page(1)", "Half page down", show=False,
-                tooltip="Scroll down half a page"),
-        Binding("u,ctrl+u", "half_page(-1)", "Half page up", show=False,
-                tooltip="Scroll up half a page"),
-        Binding("enter", "activate", "Open", show=False,
-                tooltip="Toggle the section, or open the card of the name, under the cursor"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = ARTICLE_KEYS
 
     # The text area's size must change only with the widget's (a Resize, which
     # re-wraps): a scrollbar coming or going without one left `_laid_out_for`
@@ -92,13 +82,12 @@ class ArticleView(
 
     selected_entry: reactive[str | None] = reactive(None)
     """Mentions of this glossary entry stand out, and `m` steps through them."""
-
-    class MentionChosen(Message):
-        """The user opened a mention (Enter or click): show that entry's card."""
-
-        def __init__(self, entry_id: str) -> None:
-            super().__init__()
-            self.entry_id = entry_id
+    changes: reactive[Changes | None] = reactive(None)
+    """What changed since last read: `[changed]`/`[new]` after the marked titles."""
+    cursor: reactive[Target | None] = reactive(None)
+    """What Enter acts on (None: nothing; the top row shows focus)."""
+    open_sections: reactive[frozenset[int]] = reactive(frozenset(), repaint=False)
+    """Indexes of the open sections; a change wraps the rows again."""
 
     class SectionInView(Message):
         """The section at the top of the view changed (None: above the first)."""
@@ -123,10 +112,9 @@ class ArticleView(
         self.layout_rows = Layout(briefing)
         if open_sections is None:
             open_sections = {i for i, s in enumerate(briefing.sections) if not s.collapsed}
-        self.open_sections = open_sections
+        self.set_reactive(ArticleView.open_sections, frozenset(open_sections))
         self.reading_anchor = Anchor()
         """The reading position: its row is the top row (see `briefing.render.position`)."""
-        self.cursor: Target | None = None
         self.init_drawing()
         self._section_in_view: int | None = None
         self._section_reported = False
@@ -171,8 +159,14 @@ class ArticleView(
         self.relayout()
 
     def on_mount(self) -> None:
-        mark_headings(self, changes_of(self))
         self.relayout()
+
+    def watch_changes(self, changes: Changes | None) -> None:
+        self.set_section_marks(heading_marks(self.briefing, changes))
+
+    def watch_open_sections(self) -> None:
+        if self.is_mounted:
+            self.relayout()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -219,7 +213,6 @@ class ArticleView(
 
     def set_cursor(self, target: Target | None) -> None:
         self.cursor = target
-        self.refresh()
 
     def _keep_cursor_visible(self, direction: int) -> None:
         row = self.cursor_row()
@@ -228,7 +221,6 @@ class ArticleView(
             return
         found = targets_on_rows(self.layout_rows, top, top + height)
         self.cursor = (found[0] if direction > 0 else found[-1]) if found else None
-        self.refresh()
 
     def spot(self) -> Spot:
         """Where the reader is, for the jump list."""
@@ -245,7 +237,6 @@ class ArticleView(
         ):
             self.set_open(section, True)
         self.set_anchor(spot.anchor)
-        self.refresh()
 
     # Moving ------------------------------------------------------------
 
@@ -264,22 +255,29 @@ class ArticleView(
         if (section in self.open_sections) == is_open:
             return
         if is_open:
-            self.open_sections.add(section)
+            self.open_sections = self.open_sections | {section}
         else:
-            self.open_sections.discard(section)
-        self.relayout()
+            self.open_sections = self.open_sections - {section}
         self.post_message(self.SectionToggled(section, is_open))
 
     def set_all(self, is_open: bool) -> None:
-        self.open_sections = set(range(len(self.briefing.sections))) if is_open else set()
-        self.relayout()
+        every = frozenset(range(len(self.briefing.sections)))
+        self.open_sections = every if is_open else frozenset()
         self.post_message(self.SectionToggled(None, is_open))
+
+    def current_section(self) -> int | None:
+        """The section whose heading has the cursor, else the one at the top of the
+        view (None: the title and summary, above the first section)."""
+        cursor = self.cursor
+        if cursor is not None and cursor.heading is not None:
+            return cursor.heading
+        section = self.layout_rows.section_at(int(self.scroll_offset.y) + 1)
+        return None if section < 0 else section
 
     def go_to_section(self, section: int) -> None:
         heading = self.layout_rows.headings[section]
         self.cursor = Target(heading, heading=section)
         self._move_to(self.layout_rows.section_rows[section])
-        self.refresh()
 
     def go_to_span(self, unit: int, start: int, end: int, entry_id: str | None = None) -> None:
         """Put the cursor on a span, opening its section first if needed."""
@@ -290,7 +288,6 @@ class ArticleView(
         row = self.layout_rows.row_of(unit, start)
         if row is not None:
             self.ensure_visible(row)
-        self.refresh()
 
     def position(self) -> tuple[int, int]:
         """The cursor's place in reading order, or just before the top row's text."""
@@ -314,13 +311,6 @@ class ArticleView(
             return
         self.go_to_section(index)
 
-    def action_page_or_toggle(self) -> None:
-        cursor = self.cursor
-        if cursor is not None and cursor.heading is not None:
-            self.set_open(cursor.heading, cursor.heading not in self.open_sections)
-            return
-        self.action_page(1)
-
     def action_line(self, step: int) -> None:
         self._move_to(self.scroll_offset.y + step)
 
@@ -342,7 +332,7 @@ class ArticleView(
         if cursor.heading is not None:
             self.set_open(cursor.heading, cursor.heading not in self.open_sections)
         elif cursor.entry_id is not None:
-            self.post_message(self.MentionChosen(cursor.entry_id))
+            self.post_message(EntryChosen(cursor.entry_id))
 
     def step_mention(self, step: int) -> bool | None:
         """Go to the next (or previous) mention: None when there is none, else
@@ -380,5 +370,5 @@ class ArticleView(
         for mention in unit.mentions:
             if mention.start <= offset < mention.end and row.start <= offset < row.end:
                 self.go_to_span(row.unit, mention.start, mention.end, mention.entry_id)
-                self.post_message(self.MentionChosen(mention.entry_id))
+                self.post_message(EntryChosen(mention.entry_id))
                 return

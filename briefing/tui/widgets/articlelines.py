@@ -32,7 +32,7 @@ class ArticleDrawing(ScrollView):
     """Row drawing for the article view (see `ArticleView`)."""
 
     layout_rows: Layout
-    open_sections: set[int]
+    open_sections: frozenset[int]
     cursor: Target | None
     selected_entry: str | None
 

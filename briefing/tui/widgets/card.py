@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.geometry import Offset, Size
 from textual.message import Message
@@ -22,6 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing.format.model import Briefing, Mention, Passage
+from briefing.tui.bindings import CARD_KEYS
+from briefing.tui.messages import EntryChosen
 from briefing.tui.widgets.focusfix import KeepFocusOnStaleHide, RepaintFocusLines
 
 MENTION_ROWS = 2
@@ -60,17 +62,7 @@ def where(briefing: Briefing, passage: Passage) -> str:
 class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=True):
     """The card of one glossary entry."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,backspace", "close", "Back", tooltip="Back to the glossary list"),
-        Binding("j,down", "move(1)", "Down", show=False, tooltip="Next item"),
-        Binding("k,up", "move(-1)", "Up", show=False, tooltip="Previous item"),
-        Binding("g,home", "edge(0)", "First", show=False, tooltip="First item"),
-        Binding("G,end", "edge(1)", "Last", show=False, tooltip="Last item"),
-        Binding("pagedown,f,space", "page(1)", "Page down", show=False, tooltip="Next page"),
-        Binding("pageup,b", "page(-1)", "Page up", show=False, tooltip="Previous page"),
-        Binding("enter", "open", "Open", show=False,
-                tooltip="Go to the mention, or open the related entry's card"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = CARD_KEYS
 
     COMPONENT_CLASSES = {"card--cursor"}
 
@@ -84,11 +76,6 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
             super().__init__()
             self.entry_id = entry_id
             self.number = number
-
-    class RelatedPicked(Message):
-        def __init__(self, entry_id: str) -> None:
-            super().__init__()
-            self.entry_id = entry_id
 
     class Closed(Message):
         """The user left the card (the entry it showed, to highlight in the list)."""
@@ -277,7 +264,7 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
         if item is None or self.entry_id is None:
             return
         if item < len(self._related):
-            self.post_message(self.RelatedPicked(self._related[item]))
+            self.post_message(EntryChosen(self._related[item]))
         else:
             self.post_message(self.MentionPicked(self.entry_id, item - len(self._related)))
 

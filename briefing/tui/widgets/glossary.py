@@ -8,10 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from briefing.format.model import Briefing, Kind
+from briefing.tracking.changes import Changes
+from briefing.tui.messages import EntryChosen
 from briefing.tui.widgets.changemarks import new_entries, new_mark
 from briefing.tui.widgets.field import Field
 from briefing.tui.widgets.filtered import FilteredList
@@ -36,12 +38,8 @@ class GlossaryPanel(FilteredList):
         Binding("slash", "filter", "Filter", tooltip="Filter the names"),
     ]  # fmt: skip
 
-    class EntrySelected(Message):
-        """The user chose an entry: open its card."""
-
-        def __init__(self, entry_id: str) -> None:
-            super().__init__()
-            self.entry_id = entry_id
+    changes: reactive[Changes | None] = reactive(None, init=False, repaint=False)
+    """What changed since last read: new entries are marked `[new]`."""
 
     def __init__(self, briefing: Briefing, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -55,6 +53,10 @@ class GlossaryPanel(FilteredList):
 
     def on_mount(self) -> None:
         self.show_entries("")
+
+    def watch_changes(self) -> None:
+        if self.is_mounted:
+            self.show_entries(self._query)  # the `[new]` marks
 
     @property
     def items(self) -> VimOptionList:
@@ -75,7 +77,7 @@ class GlossaryPanel(FilteredList):
     def show_entries(self, query: str) -> None:
         self._query = query
         options: list[Option | None] = []
-        new = new_entries(self)
+        new = new_entries(self.changes)
         for kind in Kind:
             entries = [
                 entry
@@ -124,4 +126,4 @@ class GlossaryPanel(FilteredList):
     def _selected(self, event: VimOptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.post_message(self.EntrySelected(event.option.id))
+            self.post_message(EntryChosen(event.option.id))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Offset, Region
 from textual.strip import Strip
 from textual.widgets import OptionList
 
+from briefing.tui.bindings import LIST_KEYS
 from briefing.tui.widgets.focusfix import (
     KeepFocusOnStaleHide,
     RepaintFocusLines,
@@ -37,9 +38,4 @@ class VimOptionList(KeepFocusOnStaleHide, RepaintFocusLines, OptionList):
                 self.app.cursor_position = Offset(region.x, region.y + row)
         return lines
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, tooltip="Next item"),
-        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous item"),
-        Binding("g", "first", "First", show=False, tooltip="First item"),
-        Binding("G", "last", "Last", show=False, tooltip="Last item"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = LIST_KEYS

@@ -12,9 +12,11 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.widgets import ContentSwitcher
 
 from briefing.format.model import Briefing
+from briefing.tracking.changes import Changes
 from briefing.tui.widgets.card import EntryCard
 from briefing.tui.widgets.glossary import GlossaryPanel
 from briefing.tui.widgets.sidebartabs import GLOSSARY, TIMELINE, SidebarTabs
@@ -25,18 +27,23 @@ from briefing.tui.widgets.timelinepanel import TimelinePanel
 class Sidebar(Vertical):
     """Glossary and timeline beside the article, one shown at a time."""
 
+    changes: reactive[Changes | None] = reactive(None, init=False, repaint=False)
+    """Handed on to the glossary and the timeline (new entries and events are marked)."""
+    pane: reactive[str] = reactive(GLOSSARY, init=False, repaint=False)
+    """`GLOSSARY` or `TIMELINE`: the pane shown; the tab line is bound to it."""
+
     def __init__(self, briefing: Briefing, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.briefing = briefing
 
     def compose(self) -> ComposeResult:
-        yield SidebarTabs()
+        yield SidebarTabs().data_bind(active=Sidebar.pane)
         with ContentSwitcher(initial=GLOSSARY, id="sidebar-panes"):
             with ContentSwitcher(initial="glossary", id=GLOSSARY):
-                yield GlossaryPanel(self.briefing, id="glossary")
+                yield GlossaryPanel(self.briefing, id="glossary").data_bind(Sidebar.changes)
                 yield EntryCard(self.briefing, id="card")
             with Vertical(id=TIMELINE):
-                yield TimelinePanel(self.briefing)
+                yield TimelinePanel(self.briefing).data_bind(Sidebar.changes)
 
     # The parts ---------------------------------------------------------
 
@@ -71,15 +78,8 @@ class Sidebar(Vertical):
 
     # Which pane --------------------------------------------------------
 
-    @property
-    def pane(self) -> str:
-        """`GLOSSARY` or `TIMELINE`: the pane shown."""
-        return self.query_one(SidebarTabs).active
-
-    @pane.setter
-    def pane(self, pane: str) -> None:
+    def watch_pane(self, pane: str) -> None:
         self._panes.current = pane
-        self.query_one(SidebarTabs).active = pane
         if pane == TIMELINE:
             self.timeline.refresh()
 

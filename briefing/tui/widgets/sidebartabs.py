@@ -23,7 +23,7 @@ PANES = ((GLOSSARY, "Glossary"), (TIMELINE, "Timeline"))
 
 
 class SidebarTabs(Widget):
-    """The tab line; `active` is the pane shown."""
+    """The tab line; `active` is the pane shown (bound to `Sidebar.pane`)."""
 
     DEFAULT_CSS = """
     SidebarTabs {

@@ -5,9 +5,11 @@ from __future__ import annotations
 from textual import on
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from briefing.format.model import Briefing, TimelineEvent
+from briefing.tracking.changes import Changes
 from briefing.tui.widgets.changemarks import new_events, new_mark
 from briefing.tui.widgets.lists import VimOptionList
 
@@ -25,6 +27,9 @@ class TimelineList(VimOptionList):
     list still says which event was chosen.
     """
 
+    changes: reactive[Changes | None] = reactive(None, init=False, repaint=False)
+    """What changed since last read: new events are marked `[new]`."""
+
     class EventChosen(Message):
         def __init__(self, index: int, section: str | None) -> None:
             super().__init__()
@@ -35,6 +40,11 @@ class TimelineList(VimOptionList):
         super().__init__(id=id)
         self.briefing = briefing
         self._query: str | None = None
+
+    def watch_changes(self) -> None:
+        if self._query is not None:  # filled already: again, with the `[new]` marks
+            query, self._query = self._query, None
+            self.fill(query)
 
     def fill(self, query: str = "") -> None:
         """Show the events matching `query` (all when empty).
@@ -50,7 +60,7 @@ class TimelineList(VimOptionList):
                 Option(Content.styled("No timeline in this briefing", "dim"), disabled=True)
             )
             return
-        new = new_events(self)
+        new = new_events(self.changes)
         options = [
             Option(
                 Content.assemble(

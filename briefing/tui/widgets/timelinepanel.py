@@ -10,8 +10,10 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 
 from briefing.format.model import Briefing
+from briefing.tracking.changes import Changes
 from briefing.tui.widgets.field import Field
 from briefing.tui.widgets.filtered import FilteredList
 from briefing.tui.widgets.timeline import TimelineList
@@ -24,6 +26,9 @@ class TimelinePanel(FilteredList):
         Binding("slash", "filter", "Filter", tooltip="Filter the events"),
     ]  # fmt: skip
 
+    changes: reactive[Changes | None] = reactive(None, init=False, repaint=False)
+    """Handed on to the list (new events are marked)."""
+
     def __init__(self, briefing: Briefing, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.briefing = briefing
@@ -32,7 +37,7 @@ class TimelinePanel(FilteredList):
         field = Field(placeholder="/ filters events", id="timeline-filter", compact=True)
         field.display = bool(self.briefing.timeline)
         yield field
-        yield TimelineList(self.briefing, id="timeline")
+        yield TimelineList(self.briefing, id="timeline").data_bind(TimelinePanel.changes)
 
     @property
     def items(self) -> TimelineList:
