@@ -60,7 +60,15 @@ def fingerprint(key: Path) -> str:
 class Served:
     """A running `briefing serve` with its own folders and log."""
 
-    def __init__(self, home: Path, *flags: str, port: int | None = None) -> None:
+    def __init__(
+        self,
+        home: Path,
+        *flags: str,
+        port: int | None = None,
+        command: list[str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
+        """`command` replaces the installed script (a benchmark serves another checkout)."""
         assert BRIEFING
         self.home = home
         self.port = port or free_port()
@@ -74,10 +82,11 @@ class Served:
             "XDG_CONFIG_HOME": str(home / "config"),
             "XDG_CACHE_HOME": str(home / "cache"),
         }
-        argv = [BRIEFING, "serve", "--host", "127.0.0.1", "--port", str(self.port), *flags]
+        argv = [*(command or [BRIEFING]), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        argv += flags
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                argv, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+                argv, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd
             )
         deadline = time.monotonic() + 60
         while "listening on" not in self.log():

@@ -8,13 +8,21 @@ if the workaround stops working:
   starts with a capped `_size`), Resize events, and LINES/COLUMNS (capped by
   terminal.configure). A claimed 15000x15000 window drove Textual to several
   GB for ~45 s, deaf to q, SIGHUP and SIGTERM meanwhile.
+- The input thread sleeps until input arrives. Textual's loop selects with
+  a 0.1 s timeout so that it notices the exit event and the parser's Escape
+  timeout: ten wake-ups a second in every idle reader (0.11 of a core for
+  200 idle served sessions). Here the thread blocks on the terminal and a
+  self-pipe, which the exit event writes to when it is set; it waits with a
+  timeout only while the parser holds a lone Escape (the parser's own
+  deadline, `_timeout_time`, read where Textual keeps it).
 - Input is decoded forgivingly. Invalid UTF-8 typed by the user (a Latin-1
   terminal, a hostile client) becomes U+FFFD instead of killing the input
   thread (Textualize/textual#6456), and an escape sequence with thousands
   of parameter bytes is cut short: Textual's parser takes quadratic time on
-  one and drops every key after it. The driver builds its decoder from the
-  module's `getincrementaldecoder`, so that name is the only hook there is;
-  nothing else is patched.
+  one and drops every key after it.
+- Frames are written in fewer bytes (`sgrdelta.compact`: styles as
+  differences, no dead cursor moves), the same cells on screen; the
+  terminal's style is carried from one write to the next.
 - Signals restore the terminal. From the moment the driver takes the
   terminal until the app installs its own handlers (which save the reading
   position), SIGTERM and SIGHUP put the terminal back and exit; SIGQUIT
@@ -31,19 +39,24 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import functools
 import os
+import select
 import signal
 import termios
+import threading
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-import textual.drivers.linux_driver as linux_driver
 from textual import events
+from textual._parser import ParseError
+from textual._time import get_time
+from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 from textual.geometry import Size
 from textual.message import Message
 
+from briefing.tui.sgrdelta import Style, compact
 from briefing.tui.terminal import MAX_COLUMNS, MAX_LINES, hung_up, job_control
 
 MAX_SEQUENCE = 64
@@ -86,15 +99,37 @@ class InputFilter:
         return "".join(kept)
 
 
-def _lenient_decoder(encoding: str) -> Any:
-    return functools.partial(_lenient_instance, encoding)
+class WakingEvent(threading.Event):
+    """A threading.Event that also calls `wake` when set: the input thread's exit signal.
+
+    Textual's driver sets `exit_event` and joins the input thread; with a
+    blocking select, only a byte on the self-pipe makes the thread look.
+    """
+
+    def __init__(self, wake: Callable[[], None]) -> None:
+        super().__init__()
+        self._wake = wake
+
+    def set(self) -> None:
+        super().set()
+        self._wake()
 
 
-def _lenient_instance(encoding: str, *args: Any, **kwargs: Any) -> Any:
-    return InputFilter(encoding)
+TEXTUAL_POLL = 0.1
+"""Textual's input poll (s): used only if its parser no longer keeps `_timeout_time`."""
 
 
-linux_driver.getincrementaldecoder = _lenient_decoder  # type: ignore[attr-defined]
+def input_timeout(parser: XTermParser) -> float | None:
+    """How long the input thread may sleep: until the parser's Escape deadline, or for ever.
+
+    Textual's Parser keeps the moment it gives up waiting for the rest of
+    an escape sequence in `_timeout_time` (None when not waiting) and acts
+    on it in `tick()`. Without that attribute, poll as Textual does.
+    """
+    if not hasattr(parser, "_timeout_time"):
+        return TEXTUAL_POLL
+    deadline = parser._timeout_time
+    return None if deadline is None else max(0.0, deadline - get_time())
 
 
 def clamp(size: Size) -> Size:
@@ -135,10 +170,77 @@ class ReaderDriver(LinuxDriver):
         # reads LINES/COLUMNS and the pty uncapped, before any Resize arrives.
         first = clamp(Size(*(size or self._get_terminal_size())))
         self._size = (first.width, first.height)
+        self._wake_read = self._wake_write = -1
+        self.exit_event = WakingEvent(self._wake_input_thread)
+        self._style: Style | None = None  # the terminal's style after our last write
+
+    def write(self, data: str) -> None:
+        height = self._size[1] if self._size is not None else None
+        data, self._style = compact(data, height, self._style)
+        super().write(data)
+
+    def _open_wake_pipe(self) -> None:
+        """The self-pipe, opened at each start: a suspend (Ctrl+Z) closes the driver."""
+        if self._wake_read < 0:
+            self._wake_read, self._wake_write = os.pipe()
+            os.set_blocking(self._wake_read, False)
+            os.set_blocking(self._wake_write, False)
+
+    def _wake_input_thread(self) -> None:
+        if self._wake_write < 0:  # closed: its number may belong to another file now
+            return
+        with contextlib.suppress(OSError):  # a full pipe is already a wake-up
+            os.write(self._wake_write, b"x")
+
+    def run_input_thread(self) -> None:
+        """Read the terminal, sleeping until a byte, the exit event or an Escape's deadline.
+
+        Does what Textual's loop does (decode, feed the parser, dispatch its
+        events, tick it for lone Escapes, feed "" at the end), without the
+        0.1 s poll. At end of input (a closed pipe as stdin) the terminal is
+        no longer watched, where Textual's loop read it again at once forever.
+        """
+        fileno, wake = self.fileno, self._wake_read
+        parser = XTermParser(self._debug)
+        decoder = InputFilter("utf-8")
+        watched = [fileno, wake]
+        try:
+            while not self.exit_event.is_set():
+                ready, _, _ = select.select(watched, [], [], input_timeout(parser))
+                if wake in ready:
+                    with contextlib.suppress(OSError):
+                        os.read(wake, 512)
+                if fileno in ready:
+                    data = os.read(fileno, 4096)
+                    if not data:
+                        watched = [wake]
+                    # Decoded text can be empty (bytes of a cut-short sequence): not an end.
+                    text = decoder.decode(data)
+                    if text:
+                        for event in parser.feed(text):
+                            self.process_message(event)
+                for event in parser.tick():
+                    self.process_message(event)
+            for event in parser.feed(decoder.decode(b"", final=True)):
+                self.process_message(event)
+        finally:
+            with contextlib.suppress(EOFError, ParseError):
+                for _event in parser.feed(""):
+                    pass
+
+    def close(self) -> None:
+        super().close()
+        wake_read, wake_write = self._wake_read, self._wake_write
+        self._wake_read = self._wake_write = -1
+        for fd in (wake_read, wake_write):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def start_application_mode(self) -> None:
         for signum in (*SIGNALS_BEFORE_MOUNT, signal.SIGQUIT):
             signal.signal(signum, self._restore_and_exit)
+        self._open_wake_pipe()
+        self._style = None  # a shell may have drawn in between (Ctrl+Z, fg)
         super().start_application_mode()  # type: ignore[no-untyped-call]
 
     def _restore_and_exit(self, signum: int, _frame: FrameType | None) -> None:
