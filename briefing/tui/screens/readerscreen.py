@@ -242,6 +242,21 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         else:
             self._focus_sidebar()
 
+    def action_step_pane(self, step: int) -> None:
+        """`l`/`h`: one pane along article, glossary, timeline (a bell past the ends)."""
+        panes = [None, GLOSSARY, TIMELINE]
+        here = panes.index(self.sidebar_pane) if self.sidebar_focused else 0
+        there = here + step
+        if not 0 <= there < len(panes):
+            self.app.bell()
+            return
+        pane = panes[there]
+        if pane is None:
+            self._leave_sidebar()
+        else:
+            self.sidebar_pane = pane
+            self._focus_sidebar()
+
     def action_timeline(self) -> None:
         timeline = self.sidebar_pane == TIMELINE
         self.sidebar_pane = GLOSSARY if timeline else TIMELINE
@@ -423,7 +438,10 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
     # Esc ---------------------------------------------------------------
 
     def action_back(self) -> None:
-        """One level back per Esc (a card and the fields handle their own)."""
+        """One level back per Esc (a card and the fields handle their own).
+
+        With nothing left to close Esc does nothing: leaving the briefing by
+        surprise loses the reader's place; `o` opens the library."""
         article = self.article
         if self.sidebar_focused:
             self._leave_sidebar()
@@ -436,8 +454,6 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
             article.set_cursor(None)
         elif self.narrow and self.show_sidebar:
             self.show_sidebar = False
-        elif self.from_library:
-            self.app.action_library()  # type: ignore[attr-defined]
 
     def cursor_target(self) -> Target | None:
         return self.article.cursor

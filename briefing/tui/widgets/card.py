@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing.format.model import Briefing, Mention, Passage
-from briefing.tui.bindings import CARD_KEYS
+from briefing.tui.bindings import CARD_KEYS, PANE_KEYS
 from briefing.tui.messages import EntryChosen
 from briefing.tui.widgets.focusfix import KeepFocusOnStaleHide, RepaintFocusLines
 
@@ -62,7 +62,7 @@ def where(briefing: Briefing, passage: Passage) -> str:
 class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=True):
     """The card of one glossary entry."""
 
-    BINDINGS: ClassVar[list[BindingType]] = CARD_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = [*CARD_KEYS, *PANE_KEYS]
 
     COMPONENT_CLASSES = {"card--cursor"}
 
