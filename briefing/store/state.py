@@ -41,6 +41,8 @@ class ReadingState:
     extra: dict[str, object] = field(default_factory=dict)
     seen: str | None = None
     """Hash of the briefing as last read (tracking.changes); equal means nothing to mark."""
+    card_open: bool = True
+    """Whether the selected entry's card was showing (a card closed stays closed)."""
 
 
 def state_dir() -> Path:
@@ -73,7 +75,11 @@ def _parse(data: bytes) -> ReadingState:
     seen = raw.get("seen")
     if seen is not None and not isinstance(seen, str):
         raise ValueError("seen is not text")
-    return ReadingState(sections, scroll, entry, _position(raw.get("position")), seen=seen)
+    card_open = raw.get("card_open", True)
+    if not isinstance(card_open, bool):
+        raise ValueError("card_open is not true or false")
+    position = _position(raw.get("position"))
+    return ReadingState(sections, scroll, entry, position, seen=seen, card_open=card_open)
 
 
 def _position(raw: object) -> SavedPosition | None:
@@ -120,6 +126,7 @@ def save_state(briefing_id: str, state: ReadingState, directory: Path | None = N
             "open_sections": state.open_sections,
             "scroll_y": state.scroll_y,
             "selected_entry": state.selected_entry,
+            "card_open": state.card_open,
             "seen": state.seen,
             "position": None if state.position is None else asdict(state.position),
             "saved": time.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -55,6 +55,8 @@ CARD_KEYS: list[BindingType] = [
     Binding("pageup,b", "page(-1)", "Page up", show=False, tooltip="Previous page"),
     Binding("enter", "open", "Open", show=False,
             tooltip="Go to the mention, or open the related entry's card"),
+    Binding("slash", "filter", "Filter", show=False,
+            tooltip="Filter the glossary (from a card: never the article)"),
 ]  # fmt: skip
 
 PANE_KEYS: list[BindingType] = [

@@ -246,7 +246,7 @@ async def test_library_opens_another_briefing(tmp_path: Path) -> None:
         assert reader(app).briefing.id == "harbour-bridge-2025-03"
         assert reader(app).from_library
         await pilot.press("escape", "escape")
-        assert app.screen is reader(app), "Esc with nothing to close stays in the briefing"
+        assert reader(app).is_current, "Esc with nothing to close stays in the briefing"
         await pilot.press("o")
         assert isinstance(app.screen, LibraryScreen)
 

@@ -61,3 +61,66 @@ async def test_first_j_or_enter_puts_the_cursor_in_view(tmp_path: Path) -> None:
         assert article.scroll_offset.y == 1, "j still scrolls"
         await pilot.press("g", "right_square_bracket")
         assert article.cursor is not None and article.cursor.heading == 0
+
+
+async def test_slash_on_a_card_filters_the_glossary_not_the_article(tmp_path: Path) -> None:
+    app = make_app(state_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("tab", "j", "enter")
+        await until(pilot, lambda: app.focused is screen.card, "the card")
+        await pilot.press("slash", *"kerm")
+        assert not screen.search.bar.display, "the article's search bar stays shut"
+        assert screen.glossary.field.value == "kerm"
+
+
+async def test_a_card_closed_before_quitting_stays_closed(tmp_path: Path) -> None:
+    app = make_app(state_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        screen.select_entry("tehran")
+        await pilot.press("escape")
+        assert not screen.sidebar.card_shown and screen.selected_entry == "tehran"
+        await pilot.press("q")
+    again = make_app(state_dir=tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = reader(again)
+        assert screen.selected_entry == "tehran"
+        assert not screen.sidebar.card_shown
+    shown = make_app(state_dir=tmp_path)
+    async with shown.run_test(size=SIZE) as pilot:
+        reader(shown).select_entry("tehran", focus=False)
+        await pilot.press("q")
+    last = make_app(state_dir=tmp_path)
+    async with last.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert reader(last).sidebar.card_shown, "an open card still reopens"
+
+
+async def test_a_card_at_80x24_shows_its_name_with_the_cursor(tmp_path: Path) -> None:
+    app = make_app(state_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = reader(app)
+        card = screen.card
+
+        def cursor_in_view() -> bool:
+            lines = card.focus_lines()
+            top = int(card.scroll_offset.y)
+            height = card.scrollable_content_region.height
+            return lines is None or (top + (top > 0) <= lines[0] < top + height)
+
+        for entry in screen.briefing.glossary:
+            screen.select_entry(entry.id)
+            for _ in range(3):
+                await until(pilot, cursor_in_view, f"the cursor in view on {entry.id}")
+                height = card.scrollable_content_region.height
+                shown = [card.render_line(y).text for y in range(height)]
+                first_word = entry.name.split()[0]  # a long name wraps; the pinned row is its first
+                assert any(line.strip().startswith(first_word) for line in shown), (entry.id, shown)
+                if card.highlighted is not None:
+                    lines = card.focus_lines()
+                    assert lines is not None
+                    row = lines[0] - int(card.scroll_offset.y)
+                    assert 0 <= row < height and not (row == 0 and card.scroll_offset.y), entry.id
+                await pilot.press("j")

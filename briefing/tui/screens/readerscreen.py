@@ -85,6 +85,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         self.set_reactive(ReaderScreen.changes, self.tracked.changes)
         self.from_library = from_library
         self.jumps: JumpList[Spot] = JumpList()
+        self._searched_from: Widget | None = None
 
     def compose(self) -> ComposeResult:
         briefing = self.briefing
@@ -168,6 +169,8 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         entry = self.state.selected_entry
         if entry is not None and entry in self.briefing.entries:
             self.select_entry(entry, focus=False)
+            if not self.state.card_open:
+                self.sidebar.show_card(False)  # closed before quitting: stays closed
 
     def _mark_focus(self, focused: Widget | None) -> None:
         """Mark the focused pane's header (at once: no message to wait for)."""
@@ -182,6 +185,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
             scroll_y=int(article.scroll_offset.y),
             selected_entry=self.selected_entry,
             position=to_saved(article.layout_rows, article.reading_anchor),
+            card_open=self.sidebar.card_shown,
         )
 
     # Layout ------------------------------------------------------------
@@ -387,6 +391,11 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         else:
             self.glossary.focus_list()
 
+    @on(EntryCard.FilterAsked)
+    def _card_filter(self, event: EntryCard.FilterAsked) -> None:
+        self.sidebar.show_card(False)
+        self.glossary.action_filter()
+
     @on(EntryCard.MentionPicked)
     def _mention_picked(self, event: EntryCard.MentionPicked) -> None:
         passage, mention = self.briefing.mentions_of(event.entry_id)[event.number]
@@ -419,7 +428,16 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
     # Search ------------------------------------------------------------
 
     def action_search(self) -> None:
+        self._searched_from = self.focused
         self.search.open()
+
+    def _back_from_search(self) -> None:
+        """Focus where the search started (the article if that is gone or hidden)."""
+        before = self._searched_from
+        if before is not None and before.is_attached and before.display and before.can_focus:
+            self.set_focus(before)
+        else:
+            self.set_focus(self.article)
 
     def action_step_match(self, step: int) -> None:
         self.search.step(step)
@@ -433,7 +451,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
 
     def on_search_bar_cancelled(self) -> None:
         self.search.clear()
-        self.set_focus(self.article)
+        self._back_from_search()
 
     # Esc ---------------------------------------------------------------
 
