@@ -5,7 +5,7 @@ entry's other names, so `/Army of Justice` finds "Jaish al-Adl" too.
 
 As in less, a query with regular-expression characters in it (`Iran|Pakistan`,
 `strikes?`, `\\bIS\\b`) is a regular expression, when it is one whose cost
-stays bounded; anything else is plain text.
+stays linear in the text; anything else is plain text.
 """
 
 from __future__ import annotations
@@ -44,27 +44,33 @@ REGEX_CHARACTERS = frozenset(".^$*+?{}[]()|\\")
 """A query with one of these in it asks for a regular expression (as in less)."""
 
 MAX_REGEX_LENGTH = 100
-_REPEATS = re.compile(r"(?<!\\)(?:[*+]|\{\d*,?\d*\})")
+_UNBOUNDED = re.compile(r"(?<!\\)(?:[*+]|\{\d*,\})")
+_BOUNDED = re.compile(r"(?<!\\)\{(\d*)(?:,(\d*))?\}")
 _OPTIONALS = re.compile(r"(?<!\\)\?")
 _REPEATED_GROUP = re.compile(r"(?<!\\)\)(?:[*+?]|\{)")
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+MAX_REPEAT = 10
+MAX_OPTIONALS = 4
 
 
 def bounded_regex(query: str) -> re.Pattern[str] | None:
     """The query as a case-insensitive regular expression, or None for plain text.
 
-    Python's engine backtracks, so a pattern such as `(a+)+$` can take
-    exponential time on hostile text. Only shapes whose cost stays polynomial
-    and small are accepted: no repeated group, no back-reference, at most one
-    unbounded repeat (`*`, `+`, `{m,n}`) and four `?`, short patterns. The
-    worst case is then about (text length)^2 x 16 steps per paragraph.
+    Python's engine backtracks: `(a+)+$` takes exponential time, and even one
+    `.*` is quadratic, which on a 100,000-character paragraph is minutes. Only
+    shapes whose cost stays linear in the text are accepted: alternatives,
+    classes, anchors, `\\b`, up to four `?` and one `{m,n}` with n <= 10; no
+    `*`, `+` or `{m,}`, no repeated group, no back-reference, short patterns.
+    The worst case is then about 160 steps per character.
     """
     if not REGEX_CHARACTERS.intersection(query) or len(query) > MAX_REGEX_LENGTH:
         return None
     if _REPEATED_GROUP.search(query) or _BACKREFERENCE.search(query):
         return None
-    without_repeats = _REPEATS.sub("", query)
-    if len(_REPEATS.findall(query)) > 1 or len(_OPTIONALS.findall(without_repeats)) > 4:
+    if _UNBOUNDED.search(query) or len(_OPTIONALS.findall(query)) > MAX_OPTIONALS:
+        return None
+    bounded = _BOUNDED.findall(query)
+    if len(bounded) > 1 or any(int(high or low or 0) > MAX_REPEAT for low, high in bounded):
         return None
     try:
         return re.compile(query, re.IGNORECASE)
