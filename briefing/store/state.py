@@ -48,6 +48,8 @@ class ReadingState:
     shown_units: list[tuple[int, int]] | None = None
     """Units of the article (first, last; inclusive runs) whose text has been on screen
     to its end: the library's "n% read". None in files from before it was kept."""
+    card_open: bool = True
+    """Whether the selected entry's card was showing (a card closed stays closed)."""
 
 
 def state_dir() -> Path:
@@ -80,6 +82,9 @@ def _parse(data: bytes) -> ReadingState:
     seen = raw.get("seen")
     if seen is not None and not isinstance(seen, str):
         raise ValueError("seen is not text")
+    card_open = raw.get("card_open", True)
+    if not isinstance(card_open, bool):
+        raise ValueError("card_open is not true or false")
     return ReadingState(
         sections,
         scroll,
@@ -87,6 +92,7 @@ def _parse(data: bytes) -> ReadingState:
         _position(raw.get("position")),
         seen=seen,
         shown_units=_runs(raw.get("shown_units")),
+        card_open=card_open,
     )
 
 
@@ -170,6 +176,7 @@ def encode_state(state: ReadingState) -> bytes:
             "open_sections": state.open_sections,
             "scroll_y": state.scroll_y,
             "selected_entry": state.selected_entry,
+            "card_open": state.card_open,
             "seen": state.seen,
             "position": None if state.position is None else asdict(state.position),
             "shown_units": None

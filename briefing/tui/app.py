@@ -295,8 +295,11 @@ class BriefingApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             # Screenshots write files wherever the app runs (a server, over SSH);
-            # the theme list is ours, marking the current one.
-            if "screenshot" not in command.title.lower() and command.title != "Theme":
+            # the theme list is ours, marking the current one; Textual's "Keys"
+            # panel lists keys that do not apply here and ignores Esc, `?` and
+            # `q` (our help, `?`, lists every key).
+            title = command.title
+            if "screenshot" not in title.lower() and title not in ("Theme", "Keys"):
                 yield command
         for name in self.offered_themes():
             current = " \u2713 current" if name == self.theme else ""

@@ -55,7 +55,17 @@ CARD_KEYS: list[BindingType] = [
     Binding("pageup,b", "page(-1)", "Page up", show=False, tooltip="Previous page"),
     Binding("enter", "open", "Open", show=False,
             tooltip="Go to the mention, or open the related entry's card"),
+    Binding("slash", "filter", "Filter", show=False,
+            tooltip="Filter the glossary (from a card: never the article)"),
 ]  # fmt: skip
+
+PANE_KEYS: list[BindingType] = [
+    Binding("l,right", "screen.step_pane(1)", "Right", show=False,
+            tooltip="Pane to the right: article, glossary, timeline"),
+    Binding("h,left", "screen.step_pane(-1)", "Left", show=False,
+            tooltip="Pane to the left: timeline, glossary, article"),
+]  # fmt: skip
+"""As in vim and newsboat; the article binds them too, over its sideways scrolling."""
 
 APP_KEYS: list[BindingType] = [
     Binding("q", "quit", "Quit", show=False, tooltip="Save your place and quit"),
@@ -75,6 +85,7 @@ READER_KEYS: list[BindingType] = [
     Binding("q", "app.quit", "Quit", tooltip="Save your place and quit"),
     Binding("tab", "switch_pane", "Pane", tooltip="Switch between the article and the sidebar"),
     Binding("shift+tab", "switch_pane", "Pane", show=False, tooltip="Switch panes"),
+    *PANE_KEYS,
     Binding("slash", "search", "Search",
             tooltip="Search the article (in the glossary, timeline or library: filter it)"),
     Binding("n", "step_match(1)", "Next match", show=False, tooltip="Next search match"),
@@ -107,5 +118,5 @@ READER_KEYS: list[BindingType] = [
     Binding("D", "show_diff", "Changes", show=False,
             tooltip="Show what changed in this section, word by word"),
     Binding("escape", "back", "Back", show=False,
-            tooltip="Back one level: card, list, sidebar, search, selection, library"),
+            tooltip="Back one level: card, list, sidebar, search, selection"),
 ]  # fmt: skip

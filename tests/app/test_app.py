@@ -245,7 +245,9 @@ async def test_library_opens_another_briefing(tmp_path: Path) -> None:
         await pilot.pause()
         assert reader(app).briefing.id == "harbour-bridge-2025-03"
         assert reader(app).from_library
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")
+        assert reader(app).is_current, "Esc with nothing to close stays in the briefing"
+        await pilot.press("o")
         assert isinstance(app.screen, LibraryScreen)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from textual.timer import Timer
 
 from briefing.format.model import Briefing
-from briefing.render.textsearch import find_matches, search_terms
+from briefing.render.textsearch import find_matches, search_pattern
 from briefing.tui.widgets.article import ArticleView
 from briefing.tui.widgets.searchbar import SearchBar
 
@@ -76,7 +76,7 @@ class ArticleSearch:
         self._timer = None
         article = self.article
         article.matches = find_matches(
-            article.layout_rows.units, search_terms(self.briefing, self.query_text)
+            article.layout_rows.units, search_pattern(self.briefing, self.query_text)
         )
         self.current_match = None
         self._show_count()

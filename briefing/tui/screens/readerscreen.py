@@ -96,6 +96,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         self.set_reactive(ReaderScreen.changes, self.tracked.changes)
         self.from_library = from_library
         self.jumps: JumpList[Spot] = JumpList()
+        self._searched_from: Widget | None = None
 
     def compose(self) -> ComposeResult:
         briefing = self.briefing
@@ -182,6 +183,8 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         entry = self.state.selected_entry
         if entry is not None and entry in self.briefing.entries:
             self.select_entry(entry, focus=False)
+            if not self.state.card_open:
+                self.sidebar.show_card(False)  # closed before quitting: stays closed
 
     def _mark_focus(self, focused: Widget | None) -> None:
         """Mark the focused pane's header (at once: no message to wait for)."""
@@ -197,6 +200,7 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
             selected_entry=self.selected_entry,
             position=to_saved(article.layout_rows, article.reading_anchor),
             shown_units=unit_runs(article.shown_units),
+            card_open=self.sidebar.card_shown,
         )
 
     # Layout ------------------------------------------------------------
@@ -255,6 +259,21 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         if self.sidebar_focused:
             self._leave_sidebar()
         else:
+            self._focus_sidebar()
+
+    def action_step_pane(self, step: int) -> None:
+        """`l`/`h`: one pane along article, glossary, timeline (a bell past the ends)."""
+        panes = [None, GLOSSARY, TIMELINE]
+        here = panes.index(self.sidebar_pane) if self.sidebar_focused else 0
+        there = here + step
+        if not 0 <= there < len(panes):
+            self.app.bell()
+            return
+        pane = panes[there]
+        if pane is None:
+            self._leave_sidebar()
+        else:
+            self.sidebar_pane = pane
             self._focus_sidebar()
 
     def action_timeline(self) -> None:
@@ -387,6 +406,11 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         else:
             self.glossary.focus_list()
 
+    @on(EntryCard.FilterAsked)
+    def _card_filter(self, event: EntryCard.FilterAsked) -> None:
+        self.sidebar.show_card(False)
+        self.glossary.action_filter()
+
     @on(EntryCard.MentionPicked)
     def _mention_picked(self, event: EntryCard.MentionPicked) -> None:
         passage, mention = self.briefing.mentions_of(event.entry_id)[event.number]
@@ -419,7 +443,16 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
     # Search ------------------------------------------------------------
 
     def action_search(self) -> None:
+        self._searched_from = self.focused
         self.search.open()
+
+    def _back_from_search(self) -> None:
+        """Focus where the search started (the article if that is gone or hidden)."""
+        before = self._searched_from
+        if before is not None and before.is_attached and before.display and before.can_focus:
+            self.set_focus(before)
+        else:
+            self.set_focus(self.article)
 
     def action_step_match(self, step: int) -> None:
         self.search.step(step)
@@ -433,12 +466,15 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
 
     def on_search_bar_cancelled(self) -> None:
         self.search.clear()
-        self.set_focus(self.article)
+        self._back_from_search()
 
     # Esc ---------------------------------------------------------------
 
     def action_back(self) -> None:
-        """One level back per Esc (a card and the fields handle their own)."""
+        """One level back per Esc (a card and the fields handle their own).
+
+        With nothing left to close Esc does nothing: leaving the briefing by
+        surprise loses the reader's place; `o` opens the library."""
         article = self.article
         if self.sidebar_focused:
             self._leave_sidebar()
@@ -451,8 +487,6 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
             article.set_cursor(None)
         elif self.narrow and self.show_sidebar:
             self.show_sidebar = False
-        elif self.from_library:
-            self.app.action_library()  # type: ignore[attr-defined]
 
     def cursor_target(self) -> Target | None:
         return self.article.cursor

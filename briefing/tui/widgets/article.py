@@ -34,7 +34,7 @@ from briefing.format.model import Briefing
 from briefing.render.layout import Layout
 from briefing.render.position import Anchor, anchor_at_row, anchor_row
 from briefing.tracking.changes import Changes
-from briefing.tui.bindings import ARTICLE_KEYS
+from briefing.tui.bindings import ARTICLE_KEYS, PANE_KEYS
 from briefing.tui.messages import EntryChosen
 from briefing.tui.widgets.articlelines import ArticleDrawing
 from briefing.tui.widgets.changemarks import heading_marks
@@ -47,7 +47,7 @@ class ArticleView(
 ):
     """The briefing's text, with collapsible sections and marked mentions."""
 
-    BINDINGS: ClassVar[list[BindingType]] = ARTICLE_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = [*ARTICLE_KEYS, *PANE_KEYS]
 
     # The text area's size must change only with the widget's (a Resize, which
     # re-wraps): a scrollbar coming or going without one left `_laid_out_for`
@@ -342,8 +342,23 @@ class ArticleView(
             return
         self.go_to_section(index)
 
+    def _cursor_into_view(self) -> bool:
+        """With no cursor, put it on the first item in view (False: none there).
+
+        The first `j`, `k` or Enter then shows what Enter would act on, instead
+        of acting on nothing; Home clears the cursor again, so `]` from the top
+        still counts from the top."""
+        if self.cursor is not None:
+            return False
+        top = self.top
+        found = targets_on_rows(self.layout_rows, top, top + self.page_height)
+        if found:
+            self.cursor = found[0]
+        return bool(found)
+
     def action_line(self, step: int) -> None:
         self._move_to(self.scroll_offset.y + step)
+        self._cursor_into_view()
 
     def action_page(self, step: int) -> None:
         self._move_to(self.scroll_offset.y + step * max(1, self.page_height - 1))
@@ -357,9 +372,11 @@ class ArticleView(
             self.set_cursor(None)  # Home, then `]`: section 1
 
     def action_activate(self) -> None:
+        if self._cursor_into_view():
+            return  # shown first, acted on at the next Enter
         cursor = self.cursor
         if cursor is None:
-            return  # the top row: nothing under the cursor
+            return  # nothing in view to act on
         if cursor.heading is not None:
             self.set_open(cursor.heading, cursor.heading not in self.open_sections)
         elif cursor.entry_id is not None:

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing.format.model import Briefing, Mention, Passage
-from briefing.tui.bindings import CARD_KEYS
+from briefing.tui.bindings import CARD_KEYS, PANE_KEYS
 from briefing.tui.messages import EntryChosen
 from briefing.tui.widgets.focusfix import KeepFocusOnStaleHide, RepaintFocusLines
 
@@ -41,28 +41,38 @@ def snippet(passage: Passage, mention: Mention, width: int) -> Content:
     room = max(0, width - len(name))
     left = max(0, mention.start - room // 3)
     right = min(len(text), mention.end + room - (mention.start - left))
+    # Cut between words, not inside one: "…the border" rather than "…der".
+    if left > 0 and not text[left - 1].isspace():
+        space = text.find(" ", left, mention.start)
+        if space != -1:
+            left = space + 1
+    if right < len(text) and not text[right].isspace():
+        space = text.rfind(" ", mention.end, right)
+        if space != -1:
+            right = space
     before = ("\u2026" if left else "") + text[left : mention.start].replace("\n", " ")
     after = text[mention.end : right].replace("\n", " ") + ("\u2026" if right < len(text) else "")
     return Content.assemble(before, (name, "bold"), after)
 
 
 def where(briefing: Briefing, passage: Passage) -> str:
-    """The part of the briefing a passage belongs to, as a reader names it."""
+    """The part of the briefing a passage belongs to, as a reader names it:
+    "Background, paragraph 2" (", point 3" for a bullet)."""
     place = passage.place
     if place.area == "summary":
         return "Summary"
     if place.area == "timeline":
         return f"Timeline, {briefing.timeline[place.block].date}"
-    paragraph = f" \u00b7 \u00b6{place.block + 1}"
-    if place.item is not None:
-        paragraph += f".{place.item + 1}"
-    return briefing.sections[place.section].title + paragraph
+    label = f"{briefing.sections[place.section].title}, paragraph {place.block + 1}"
+    if place.item >= 0:
+        label += f", point {place.item + 1}"
+    return label
 
 
 class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=True):
     """The card of one glossary entry."""
 
-    BINDINGS: ClassVar[list[BindingType]] = CARD_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = [*CARD_KEYS, *PANE_KEYS]
 
     COMPONENT_CLASSES = {"card--cursor"}
 
@@ -149,11 +159,18 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
 
     # Drawing -----------------------------------------------------------
 
+    def _pinned(self, y: int) -> bool:
+        """The top row keeps the entry's name once the card scrolls: on a short
+        window the cursor's item and the name it belongs to show together."""
+        return y == 0 and int(self.scroll_offset.y) > 0 and bool(self._head)
+
     def render_line(self, y: int) -> Strip:
         number = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
         base = self.rich_style
         content, item = self._row(number)
+        if self._pinned(y):
+            content, item = self._head[0], None
         style = base
         if item is not None and item == self.highlighted:
             style = base + self.get_component_rich_style("card--cursor")
@@ -204,7 +221,7 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
         self._show_item(item)
         self.refresh()
 
-    def _show_item(self, item: int | None) -> None:
+    def _show_item(self, item: int | None, retries: int = 3) -> None:
         """Scroll so the item is on screen (the first one with the card's head)."""
         height = self.scrollable_content_region.height
         if item is None or height <= 0:
@@ -212,10 +229,15 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
         row = self._item_row(item)
         top = int(self.scroll_offset.y)
         span = 1 if item < len(self._related) else MENTION_ROWS
-        if row < top or not item:
-            self.scroll_to(y=row if item else 0, animate=False, immediate=True)
+        if (row < top + 1 and top > 0) or not item:
+            # Below the pinned name (row 0 shows it once the card scrolls).
+            self.scroll_to(y=max(0, row - 1) if item else 0, animate=False, immediate=True)
         if row + span > int(self.scroll_offset.y) + height:
             self.scroll_to(y=row + span - height, animate=False, immediate=True)
+            if row + span > int(self.scroll_offset.y) + height and retries:
+                # The scroll range is still the last entry's (a scrollbar on its
+                # way changes the width): once more after the next refresh.
+                self.call_after_refresh(self._show_item, item, retries - 1)
 
     def render_lines(self, crop: object) -> list[Strip]:
         lines = super().render_lines(crop)  # type: ignore[arg-type]
@@ -271,9 +293,15 @@ class EntryCard(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=T
     def action_close(self) -> None:
         self.post_message(self.Closed(self.entry_id))
 
+    class FilterAsked(Message):
+        """`/` on a card: filter the glossary the card sits in, not the article."""
+
+    def action_filter(self) -> None:
+        self.post_message(self.FilterAsked())
+
     def on_click(self, event: events.Click) -> None:
         _content, item = self._row(int(self.scroll_offset.y) + event.y)
-        if item is not None:
+        if item is not None and not self._pinned(event.y):
             self.highlighted = item
             self.action_open()
 

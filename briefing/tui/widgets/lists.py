@@ -14,7 +14,7 @@ from textual.geometry import Offset, Region
 from textual.strip import Strip
 from textual.widgets import OptionList
 
-from briefing.tui.bindings import LIST_KEYS
+from briefing.tui.bindings import LIST_KEYS, PANE_KEYS
 from briefing.tui.widgets.focusfix import (
     KeepFocusOnStaleHide,
     RepaintFocusLines,
@@ -38,4 +38,4 @@ class VimOptionList(KeepFocusOnStaleHide, RepaintFocusLines, OptionList):
                 self.app.cursor_position = Offset(region.x, region.y + row)
         return lines
 
-    BINDINGS: ClassVar[list[BindingType]] = LIST_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = [*LIST_KEYS, *PANE_KEYS]
