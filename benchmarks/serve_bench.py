@@ -396,12 +396,14 @@ def main() -> None:
         type=int,
         nargs="+",
         metavar="N",
-        help="concurrent sessions per level (default 10 20 30 50 100 200; --levels: the same)",
+        help="concurrent sessions per level (default 10 20 30 50 100 200)",
     )
     parser.add_argument("--repeats", type=int, help="one-session runs per side (default 5)")
     parser.add_argument("--presses", type=int, help="keys each session presses (default 5)")
     parser.add_argument("--key", help="press this key every time instead of c and e in turn")
-    parser.add_argument("--pace", type=float, default=1.0, help="mean seconds between keys")
+    parser.add_argument(
+        "--pace", type=float, default=1.0, help="mean seconds between keys (default 1)"
+    )
     parser.add_argument(
         "--baseline",
         type=Path,
