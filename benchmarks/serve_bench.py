@@ -3,6 +3,8 @@
     python benchmarks/serve_bench.py              # 10 to 200 concurrent sessions, one backend
     python benchmarks/serve_bench.py --quick      # 2 and 4 sessions, one repetition (CI)
     python benchmarks/serve_bench.py --topology both --sessions 20
+    python benchmarks/serve_bench.py --sessions 100 --key j --pace 2 --presses 10 \
+        --repeats 1 --baseline /tmp/main     # against another checkout, interleaved
 
 Topologies (`--topology`, default `single`; `both` measures them side by
 side in one run, level by level, interleaved):
@@ -15,14 +17,20 @@ side in one run, level by level, interleaved):
   and the `postgres` extra; without them the run stops with one line saying
   what is missing.
 
+`--baseline DIR` serves another checkout of briefing (say `git archive main`
+unpacked in DIR) as one more backend on SQLite, run with this interpreter
+from DIR, and measures it in turns with this one, level by level, so both see
+the same machine load. Combine it with `--topology single` or `both`.
+
 Measured from the client side of the SSH connection, in one run:
 - first frame: connect until the reader's first frame has arrived (the
   glossary heading is in the output and nothing more came for QUIET s,
   which is subtracted), for one session on an idle server, interleaved
   with a local `briefing` started in a pty and timed the same way;
 - with N sessions opened at once: connect-to-first-frame median and p95,
-  then every session presses keys (c/e: collapse and expand every section,
-  a full relayout) about once a second at random moments; key-to-frame is
+  then every session presses `--presses` keys (by default c/e: collapse and
+  expand every section, a full relayout; `--key j` moves a line) every
+  `--pace` seconds on average, at random moments; key-to-frame is
   key until the first byte of the answer, median, p95 and the slowest;
   then all sit idle for a few seconds: bytes sent and CPU used meanwhile;
 - memory: PSS of every reader (from /proc/PID/smaps_rollup, so pages shared
@@ -168,6 +176,15 @@ class Capture(asyncssh.SSHClientSession[bytes]):
 
 
 @dataclass
+class Keys:
+    """What each session presses, and how often (seconds between presses, on average)."""
+
+    presses: int
+    sequence: tuple[bytes, ...] = (b"c", b"e")
+    pace: float = 1.0
+
+
+@dataclass
 class Session:
     first: float | None = None
     keys: list[float] = field(default_factory=list)
@@ -175,7 +192,7 @@ class Session:
     capture: Capture | None = None
 
 
-async def one_session(port: int, key: Any, presses: int, all_ready: asyncio.Event,
+async def one_session(port: int, key: Any, keys: Keys, all_ready: asyncio.Event,
                       release: asyncio.Event, result: Session) -> None:  # fmt: skip
     start = time.perf_counter()
     try:
@@ -190,12 +207,12 @@ async def one_session(port: int, key: Any, presses: int, all_ready: asyncio.Even
             )
             result.first = await capture.first_frame(120) - start
             await all_ready.wait()
-            for press in range(presses):
-                await asyncio.sleep(PACE.uniform(0.5, 1.5))  # about a key a second each
+            for press in range(keys.presses):
+                await asyncio.sleep(PACE.uniform(0.5, 1.5) * keys.pace)
                 capture.changed.clear()
                 sent = time.perf_counter()
                 size = len(capture.output)
-                chan.write(b"c" if press % 2 == 0 else b"e")
+                chan.write(keys.sequence[press % len(keys.sequence)])
                 while len(capture.output) == size and not capture.closed.is_set():
                     capture.changed.clear()
                     await asyncio.wait_for(capture.changed.wait(), 10)
@@ -238,10 +255,10 @@ def postgres_pids(cluster: PostgresCluster) -> list[int]:
     return [postmaster, *children(postmaster)]
 
 
-async def level(setup: Setup, key: Any, count: int, presses: int) -> dict[str, Any]:
+async def level(setup: Setup, key: Any, count: int, keys: Keys) -> dict[str, Any]:
     all_ready, release = asyncio.Event(), asyncio.Event()
     results = [Session() for _ in range(count)]
-    tasks = [asyncio.create_task(one_session(setup.port, key, presses, all_ready, release, r))
+    tasks = [asyncio.create_task(one_session(setup.port, key, keys, all_ready, release, r))
              for r in results]  # fmt: skip
     deadline = time.perf_counter() + 180
     while time.perf_counter() < deadline:
@@ -250,7 +267,7 @@ async def level(setup: Setup, key: Any, count: int, presses: int) -> dict[str, A
         await asyncio.sleep(0.05)
     all_ready.set()
     while time.perf_counter() < deadline and not all(
-        len(r.keys) >= presses or r.error for r in results
+        len(r.keys) >= keys.presses or r.error for r in results
     ):
         await asyncio.sleep(0.05)
     readers, zygote, servers = setup.readers(), setup.zygotes(), setup.servers()
@@ -266,23 +283,44 @@ async def level(setup: Setup, key: Any, count: int, presses: int) -> dict[str, A
     release.set()
     await asyncio.gather(*tasks)
     firsts = [r.first for r in results if r.first is not None]
-    keys = [k for r in results for k in r.keys]
-    return {"setup": setup.name, "count": count, "firsts": firsts, "keys": keys, "memory": memory,
-            "errors": [r.error for r in results if r.error], "held": len(readers),
+    answers = [k for r in results for k in r.keys]
+    return {"setup": setup.name, "count": count, "firsts": firsts, "keys": answers,
+            "memory": memory, "errors": [r.error for r in results if r.error], "held": len(readers),
             "idle_bytes": idle_bytes, "idle_cpu": idle_cpu / IDLE_SECONDS}  # fmt: skip
 
 
 TOPOLOGIES = ("single", "haproxy", "both")
 SINGLE = "one backend, SQLite"
 BALANCED = "HAProxy, 2 backends, PostgreSQL"
+BASELINE = "baseline, one backend, SQLite"
 
 
-def limits(most: int) -> list[str]:
-    """Flags that lift every per-server and per-address cap above the load (one address)."""
+def limits(most: int, *, newer: bool = True) -> list[str]:
+    """Flags that lift every per-server and per-address cap above the load (one address).
+
+    `newer=False` leaves out the options a baseline checkout may predate (the
+    per-address startup cap and the login timeout): it is served with the rest.
+    """
     big = str(most + 50)
-    return ["--max-sessions", big, "--max-per-address", big, "--burst", big,
-            "--rate", "100000", "--max-startups", big, "--max-startups-per-address", big,
-            "--login-timeout", "120"]  # fmt: skip
+    flags = ["--max-sessions", big, "--max-per-address", big, "--burst", big,
+             "--rate", "100000", "--max-startups", big]  # fmt: skip
+    if newer:
+        flags += ["--max-startups-per-address", big, "--login-timeout", "120"]
+    return flags
+
+
+def start_single(home: Path, name: str, most: int, stack: list[Callable[[], Any]],
+                 baseline: Path | None = None) -> Setup:  # fmt: skip
+    """One backend on SQLite in its own folder: this checkout's, or `baseline`'s run from there."""
+    folder = home / ("baseline" if baseline else "single")
+    folder.mkdir(mode=0o700)
+    if baseline is None:
+        server = Served(folder, *limits(most))
+    else:
+        command = [sys.executable, "-m", "briefing"]
+        server = Served(folder, *limits(most, newer=False), command=command, cwd=baseline)
+    stack.append(server.close)
+    return Setup(name, server.port, [server])
 
 
 def missing_for_haproxy() -> str | None:
@@ -324,6 +362,25 @@ def stopped(backend: Served) -> int:
         return -9
 
 
+def wrong_arguments(args: argparse.Namespace, levels: list[int],
+                    baseline: Path | None) -> str | None:  # fmt: skip
+    """One line saying what is wrong with the command line, or None."""
+    if min(levels) < 1 or args.repeats is not None and args.repeats < 1:
+        return "--sessions and --repeats take counts of 1 or more"
+    if args.presses is not None and args.presses < 0 or args.pace < 0:
+        return "--presses and --pace cannot be negative"
+    if args.key == "":
+        return "--key needs a key"
+    if baseline is not None:
+        if args.topology == "haproxy":
+            return "--baseline is served as one backend: use --topology single or both"
+        if not (baseline / "briefing" / "__main__.py").is_file():
+            return f"--baseline {baseline}: no briefing checkout there (briefing/__main__.py)"
+    if args.topology != "single" and (reason := missing_for_haproxy()):
+        return f"--topology {args.topology}: {reason}"
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny setting for CI")
@@ -335,18 +392,34 @@ def main() -> None:
     )
     parser.add_argument(
         "--sessions",
+        "--levels",
         type=int,
         nargs="+",
         metavar="N",
         help="concurrent sessions per level (default 10 20 30 50 100 200)",
     )
-    parser.add_argument("--repeats", type=int, help="one-session runs (default 5)")
+    parser.add_argument("--repeats", type=int, help="one-session runs per side (default 5)")
+    parser.add_argument("--presses", type=int, help="keys each session presses (default 5)")
+    parser.add_argument("--key", help="press this key every time instead of c and e in turn")
+    parser.add_argument(
+        "--pace", type=float, default=1.0, help="mean seconds between keys (default 1)"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="another checkout (e.g. `git archive main`) served and measured in the same run",
+    )
     args = parser.parse_args()
     levels = args.sessions or ([2, 4] if args.quick else [10, 20, 30, 50, 100, 200])
     repeats = args.repeats or (1 if args.quick else 5)
-    presses = 2 if args.quick else 5
-    if args.topology != "single" and (reason := missing_for_haproxy()):
-        print(f"serve_bench: error: --topology {args.topology}: {reason}", file=sys.stderr)
+    presses = args.presses if args.presses is not None else (2 if args.quick else 5)
+    keys = Keys(presses, pace=args.pace)
+    if args.key:
+        keys.sequence = (args.key.encode(),)
+    baseline = args.baseline.resolve() if args.baseline is not None else None
+    if problem := wrong_arguments(args, levels, baseline):
+        print(f"serve_bench: error: {problem}", file=sys.stderr)
         raise SystemExit(2)
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as folder:
         home = Path(folder)
@@ -358,24 +431,23 @@ def main() -> None:
         key = asyncssh.read_private_key(make_key(home, "bench"))
         try:
             if args.topology in ("single", "both"):
-                (home / "single").mkdir(mode=0o700)
-                server = Served(home / "single", *limits(most))
-                stack.append(server.close)
-                setups.append(Setup(SINGLE, server.port, [server]))
+                setups.append(start_single(home, SINGLE, most, stack))
+            if baseline is not None:
+                setups.append(start_single(home, BASELINE, most, stack, baseline))
             if args.topology in ("haproxy", "both"):
                 setups.append(start_balanced(home, most, stack))
             local_start(home)  # warm the disk cache for every side
             for setup in setups:
-                asyncio.run(level(setup, key, 1, 0))
+                asyncio.run(level(setup, key, 1, Keys(0)))
             local_runs: list[tuple[float, int, int]] = []
             served_runs: dict[str, list[float]] = {setup.name: [] for setup in setups}
             for _ in range(repeats):
                 local_runs.append(local_start(home))
                 for setup in setups:
                     served_runs[setup.name].append(
-                        asyncio.run(level(setup, key, 1, 0))["firsts"][0]
+                        asyncio.run(level(setup, key, 1, Keys(0)))["firsts"][0]
                     )
-            results = [asyncio.run(level(setup, key, count, presses))
+            results = [asyncio.run(level(setup, key, count, keys))
                        for count in levels for setup in setups]  # fmt: skip
         finally:
             for setup in setups:  # backends first: they save to the database as they stop
@@ -432,6 +504,8 @@ def report(local_runs: list[tuple[float, int, int]], served_runs: dict[str, list
     for name, statuses in codes.items():
         if name == SINGLE:
             print(f"server exit status after SIGTERM: {statuses[0]}")
+        elif len(statuses) == 1:
+            print(f"{name}: server exit status after SIGTERM: {statuses[0]}")
         else:
             print(f"{name}: backend exit statuses after SIGTERM: "
                   f"{', '.join(str(code) for code in statuses)}")  # fmt: skip

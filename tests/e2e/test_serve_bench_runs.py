@@ -51,3 +51,19 @@ def test_serve_benchmark_runs_through_haproxy_to_two_postgres_backends() -> None
     assert [row.split(" | ")[1:3] for row in rows] == [["2", "2"], ["4", "4"]], result.stdout
     assert "server exit status after SIGTERM: 0" in result.stdout
     assert "backend exit statuses after SIGTERM: 0, 0" in result.stdout
+
+
+def test_serve_benchmark_measures_a_baseline_checkout_in_turns() -> None:
+    """`--baseline` serves a second checkout (this one again) beside this one, level by level."""
+    _require_asyncssh()
+    result = _bench("--sessions", "2", "--key", "j", "--pace", "0.2", "--baseline", str(ROOT))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "| served session first frame (s), median |" in result.stdout
+    assert "| baseline, one backend, SQLite: session first frame (s), median |" in result.stdout
+    rows = [line.split(" | ")[:3] for line in result.stdout.splitlines()
+            if line.startswith("| one backend, SQLite | ")
+            or line.startswith("| baseline, one backend, SQLite | ")]  # fmt: skip
+    assert rows == [["| one backend, SQLite", "2", "2"],
+                    ["| baseline, one backend, SQLite", "2", "2"]], result.stdout  # fmt: skip
+    assert "server exit status after SIGTERM: 0" in result.stdout
+    assert "baseline, one backend, SQLite: server exit status after SIGTERM: 0" in result.stdout
