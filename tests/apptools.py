@@ -76,3 +76,12 @@ def palette_found(app: BriefingApp, text: str) -> Callable[[], bool]:
         return hits.option_count > 0 and text in str(hits.get_option_at_index(0).prompt)
 
     return found
+
+
+def generated_briefing(folder: Path) -> Path:
+    """A generated briefing of twelve sections (forty entries, ten events) in `folder`."""
+    from benchmarks.generate import generate
+
+    path = folder / "generated.yaml"
+    path.write_text(generate(sections=12, glossary=40, timeline=10, words=60, seed=3))
+    return path

@@ -386,3 +386,34 @@ async def test_section_keys_past_the_ends_say_why(tmp_path: Path) -> None:
         told = [str(n.message) for n in app._notifications]
         assert "No next section." in told and "No previous section." in told
         assert f"This briefing has {total} sections." in told
+
+
+async def test_a_mention_count_never_sits_on_a_row_of_its_own() -> None:
+    """After a long name the count wrapped onto the next row, where it read as an entry."""
+    from textual.widgets import OptionList
+
+    for width in (40, 60, 70, 80, 90, 100, 120, 160):
+        app = make_app(BUNDLED, None, fresh=True)
+        async with app.run_test(size=(width, 40)) as pilot:
+            await pilot.press("tab")
+            listing = reader(app).query_one("#glossary-list", OptionList)
+            rows = [listing.render_line(y).text.strip() for y in range(listing.size.height)]
+            assert not [row for row in rows if row.isdigit()], (width, rows)
+
+
+async def test_a_search_match_in_an_open_sections_lede_lands_on_its_heading() -> None:
+    """A section's lede shows only while it is closed; `N` onto a match there left the
+    cursor on a unit with no row (found by the state machine)."""
+    import tempfile
+
+    from tests.apptools import generated_briefing
+
+    folder = Path(tempfile.mkdtemp())
+    app = make_app(generated_briefing(folder), folder, fresh=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j", "slash", "ctrl+b")
+        await pilot.press("1")
+        await pilot.press("shift+tab", "N")
+        await pilot.pause()
+        article = reader(app).article
+        assert article.cursor is not None and article.cursor_row() is not None

@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from briefing.render.position import anchor_row
 from briefing.tui.app import BriefingApp
 from briefing.tui.widgets.focusfix import displayed_now
-from tests.apptools import make_app, reader
+from tests.apptools import generated_briefing, make_app, reader
 
 KEYS = ["j", "k", "f", "b", "d", "u", "g", "G", "space", "enter", "right_square_bracket",
         "left_square_bracket", "1", "2", "3", "m", "M", "n", "N", "c", "e", "s", "t", "tab",
@@ -34,14 +34,6 @@ KEYS = ["j", "k", "f", "b", "d", "u", "g", "G", "space", "enter", "right_square_
 
 SIZES = [(40, 15), (60, 20), (80, 24), (100, 30), (160, 48)]
 """Sizes the window is resized to mid-run: tiny, narrow (the overlay), medium, wide."""
-
-
-def generated_briefing(folder: Path) -> Path:
-    from benchmarks.generate import generate
-
-    path = folder / "generated.yaml"
-    path.write_text(generate(sections=12, glossary=40, timeline=10, words=60, seed=3))
-    return path
 
 
 Step = Callable[[Any], Awaitable[object]]

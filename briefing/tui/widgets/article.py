@@ -315,8 +315,13 @@ class ArticleView(
         section = self.layout_rows.units[unit].section
         if section >= 0 and section not in self.open_sections:
             self.set_open(section, True)
-        self.cursor = Target(unit, start, end, entry_id)
         row = self.layout_rows.row_of(unit, start)
+        if row is None and section >= 0:
+            # A section's lede shows only while it is closed: a match in it has no
+            # row once the section is open, so the cursor goes to the heading.
+            self.go_to_section(section)
+            return
+        self.cursor = Target(unit, start, end, entry_id)
         if row is not None:
             self.ensure_visible(row)
 

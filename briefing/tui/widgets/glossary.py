@@ -78,6 +78,10 @@ class GlossaryPanel(FilteredList):
         self._query = query
         options: list[Option | None] = []
         new = new_entries(self.changes)
+        counts = {
+            entry.id: len(self.briefing.mentions_of(entry.id)) for entry in self.briefing.glossary
+        }
+        digits = len(str(max(counts.values(), default=0)))
         for kind in Kind:
             entries = [
                 entry
@@ -89,9 +93,10 @@ class GlossaryPanel(FilteredList):
             heading = Content.styled(f"{kind.plural} ({len(entries)})", "bold")
             options.append(Option(heading, disabled=True))
             for entry in entries:
-                count = len(self.briefing.mentions_of(entry.id))
+                # The count leads, in a column of its own: after the name, a long
+                # name pushed it onto a row of its own, where it read as an entry.
                 label = Content.assemble(
-                    entry.name, (f"  {count}", "dim"), new_mark(entry.id in new)
+                    (f"{counts[entry.id]:>{digits}} ", "dim"), entry.name, new_mark(entry.id in new)
                 )
                 options.append(Option(label, id=entry.id))
         option_list = self.items
