@@ -105,9 +105,9 @@ def _parse_v2(data: bytes) -> ProxyHeader:
     if command == 0:  # LOCAL: the balancer's own connection (a health check)
         return ProxyHeader(None, None, len(data))
     if family == 1:
-        size, kind = 12, socket.AF_INET
+        size = 12
     elif family == 2:
-        size, kind = 36, socket.AF_INET6
+        size = 36
     elif family in (0, 3):  # UNSPEC or a Unix socket: no address to use
         return ProxyHeader(None, None, len(data))
     else:
@@ -117,7 +117,9 @@ def _parse_v2(data: bytes) -> ProxyHeader:
     if len(body) < size:
         raise ProxyHeaderError("a PROXY v2 header too short for its addresses")
     half = (size - 4) // 2
-    source = socket.inet_ntop(kind, body[:half])
+    # ipaddress's spelling, as the v1 path and the per-address limits use it:
+    # inet_ntop writes an IPv4-mapped address another way ("::ffff:0.0.0.0").
+    source = str(ipaddress.ip_address(body[:half]))
     port: int = struct.unpack("!H", body[2 * half : 2 * half + 2])[0]
     return ProxyHeader(source, port, len(data))
 
