@@ -39,10 +39,16 @@ KIND_MARKS: dict[str, tuple[str, ...]] = {
 }
 """The kinds of slow test, by module (the markers are declared in pyproject.toml)."""
 
-SLOW_UNIT_MODULES = {"test_lint", "test_bounds_loader", "test_loader_safety"}
+SLOW_UNIT_MODULES = {
+    "test_lint",
+    "test_bounds_loader",
+    "test_loader_safety",
+    "test_app_statemachine",
+}
 """Fast in kind but not in time: ruff and mypy over the whole tree take about a minute, and
 the loader's bounds run multi-megabyte files under time and memory limits (they need the
-machine to themselves, which the fast tier on every core does not give them)."""
+machine to themselves, which the fast tier on every core does not give them), and the
+reader's state machine drives 400 random steps (about 90 s of the fast tier's CPU)."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
