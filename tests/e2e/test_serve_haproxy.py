@@ -10,7 +10,6 @@ in deploy/haproxy.cfg; without it the same test runs on plain TCP.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -22,25 +21,24 @@ import pytest
 from tests.haproxytools import HAProxy, require_haproxy
 from tests.pgtools import PostgresCluster, running_cluster
 from tests.ptyterm import Terminal
-from tests.servetools import BRIEFING, KEYGEN, SSH, Served, make_key, reader_digest
+from tests.servetools import (  # noqa: F401 - openssh_and_asyncssh is a fixture
+    BRIEFING,
+    KEYGEN,
+    SSH,
+    Served,
+    make_key,
+    openssh_and_asyncssh,
+    reader_digest,
+)
 from tests.storetools import saved_state_in_postgres
 
-REQUIRED = os.environ.get("BRIEFING_REQUIRE_SSH") == "1"
 SECTION_ONE = "1. Background"
 SECTION_THREE = "3. Reactions"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _openssh_haproxy_postgres() -> None:
-    missing = [name for name, there in (("ssh", SSH), ("ssh-keygen", KEYGEN),
-               ("briefing", BRIEFING)) if not there]  # fmt: skip
-    if importlib.util.find_spec("asyncssh") is None:
-        missing.append("asyncssh (pip install -e '.[serve]')")
-    if missing:
-        reason = f"not installed: {', '.join(missing)}"
-        if REQUIRED:
-            pytest.fail(f"BRIEFING_REQUIRE_SSH=1 but {reason}")
-        pytest.skip(reason)
+def _haproxy() -> None:
+    """HAProxy, beside the OpenSSH and asyncssh that every serve test needs."""
     require_haproxy()
 
 
