@@ -7,6 +7,8 @@ a failure; elsewhere those tests skip with the reason.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
 import io
 import os
 import shutil
@@ -19,8 +21,12 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from briefing.cli.main import main
+from briefing.feeds.atom import Entry, build_feed
+from briefing.format.loader import load_bytes
+from briefing.render.exports import to_text
 
 REQUIRED = os.environ.get("BRIEFING_REQUIRE_FEEDS") == "1"
 PROXY_VARIABLES = (
@@ -192,3 +198,39 @@ def server() -> Iterator[HTTPServer]:
     yield httpd
     httpd.clear()
     httpd.stop()
+
+
+GOOD = briefing_yaml("alpha", "Alpha, first version").encode()
+"""A briefing the feed tests offer as `alpha`."""
+
+
+def feed(items: list[tuple[str, bytes]], *, sha: str | None = None, day: int = 1) -> bytes:
+    """An Atom feed offering each (id, body) as `ID.yaml`, relative to the feed."""
+    entries = []
+    for briefing_id, body in items:
+        try:
+            content = to_text(load_bytes(body).briefing)
+        except Exception:  # a deliberately broken body: the feed still describes it
+            content = "broken"
+        entries.append(
+            Entry(
+                briefing_id=briefing_id,
+                title=briefing_id,
+                summary="s",
+                updated=dt.datetime(2024, 1, day, tzinfo=dt.UTC),
+                href=f"{briefing_id}.yaml",
+                length=len(body),
+                sha256=sha or hashlib.sha256(body).hexdigest(),
+                content=content,
+                entry_id=f"urn:test:{briefing_id}",
+            )
+        )
+    return build_feed(entries, title="Faulty", feed_id="urn:test", author="t", self_href=None)
+
+
+def serve(server: HTTPServer, path: str, body: bytes | Response) -> None:
+    handler = server.expect_request(path)
+    if isinstance(body, Response):
+        handler.respond_with_response(body)
+    else:
+        handler.respond_with_data(body, content_type="application/octet-stream")

@@ -13,8 +13,8 @@ from briefing.feeds.store import Feed, save_feeds
 from tests.feedtools import PROXY_VARIABLES, run, server
 
 __all__ = ["server"]  # a fixture, used by name
+from tests.feedtools import GOOD, feed
 from tests.ptyterm import Terminal
-from tests.unit.test_feeds_faults import GOOD, feed
 
 
 def test_progress_on_a_terminal_and_plain_lines_elsewhere(server: HTTPServer) -> None:

@@ -25,8 +25,7 @@ from briefing.feeds import parse, update
 from briefing.feeds.fetch import FetchError
 from briefing.feeds.store import Feed, load_feeds, save_feeds, subscriptions_path
 from tests.apptools import make_app
-from tests.feedtools import briefing_yaml, no_proxy, run, server
-from tests.unit.test_feeds_faults import GOOD, feed, serve
+from tests.feedtools import GOOD, briefing_yaml, feed, no_proxy, run, serve, server
 
 __all__ = ["no_proxy", "server"]  # fixtures, used by name
 pytestmark = pytest.mark.usefixtures("no_proxy")

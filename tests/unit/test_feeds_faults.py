@@ -6,7 +6,6 @@ Each case first subscribes and downloads a good `alpha`, then the server turns b
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -19,49 +18,14 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from briefing.feeds.atom import Entry, build_feed
-from briefing.format.loader import load_bytes, load_path
-from briefing.render.exports import to_text
-from tests.feedtools import briefing_yaml, no_proxy, run, server
+from briefing.format.loader import load_path
+from tests.feedtools import GOOD, briefing_yaml, feed, no_proxy, run, serve, server
 
 __all__ = ["no_proxy", "server"]  # fixtures, used by name
 pytestmark = pytest.mark.usefixtures("no_proxy")
 
-GOOD = briefing_yaml("alpha", "Alpha, first version").encode()
 EDITED = briefing_yaml("alpha", "Alpha, second version").encode()
 MIB = 1024 * 1024
-
-
-def feed(items: list[tuple[str, bytes]], *, sha: str | None = None, day: int = 1) -> bytes:
-    """An Atom feed offering each (id, body) as `ID.yaml`, relative to the feed."""
-    entries = []
-    for briefing_id, body in items:
-        try:
-            content = to_text(load_bytes(body).briefing)
-        except Exception:  # a deliberately broken body: the feed still describes it
-            content = "broken"
-        entries.append(
-            Entry(
-                briefing_id=briefing_id,
-                title=briefing_id,
-                summary="s",
-                updated=dt.datetime(2024, 1, day, tzinfo=dt.UTC),
-                href=f"{briefing_id}.yaml",
-                length=len(body),
-                sha256=sha or hashlib.sha256(body).hexdigest(),
-                content=content,
-                entry_id=f"urn:test:{briefing_id}",
-            )
-        )
-    return build_feed(entries, title="Faulty", feed_id="urn:test", author="t", self_href=None)
-
-
-def serve(server: HTTPServer, path: str, body: bytes | Response) -> None:
-    handler = server.expect_request(path)
-    if isinstance(body, Response):
-        handler.respond_with_response(body)
-    else:
-        handler.respond_with_data(body, content_type="application/octet-stream")
 
 
 def edited_alpha(server: HTTPServer, body: bytes | Response, *, sha: str | None = None) -> None:

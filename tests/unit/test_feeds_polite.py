@@ -13,8 +13,7 @@ from werkzeug import Request, Response
 
 from briefing import __version__
 from briefing.feeds.store import Feed, load_feeds, save_feeds
-from tests.feedtools import briefing_yaml, no_proxy, run, server
-from tests.unit.test_feeds_faults import GOOD, feed
+from tests.feedtools import GOOD, briefing_yaml, feed, no_proxy, run, server
 
 __all__ = ["no_proxy", "server"]  # fixtures, used by name
 pytestmark = pytest.mark.usefixtures("no_proxy")
