@@ -184,11 +184,22 @@ class Terminal:
                 return os.WEXITSTATUS(self.status)
         return None
 
+    def hang_up(self) -> None:
+        """Close our end of the pty, as closing a tmux pane does: the kernel hangs up the session.
+
+        The descriptor is forgotten at once, so `close()` cannot close it a second time: by
+        then its number may belong to another test's pty, whose reads would fail with EBADF.
+        """
+        fd, self.fd = self.fd, -1
+        os.close(fd)
+
     def close(self) -> None:
         if not self.exited():
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
             with contextlib.suppress(OSError):
                 os.waitpid(self.pid, 0)
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
+        if self.fd >= 0:
+            fd, self.fd = self.fd, -1
+            with contextlib.suppress(OSError):
+                os.close(fd)

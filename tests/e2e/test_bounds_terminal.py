@@ -230,7 +230,7 @@ def test_closing_the_terminal_with_a_card_open_exits_within_a_second(
     assert terminal.wait_for("Mentions (2)"), terminal.text()
     assert "Gregory Brew" in terminal.text() and "Eurasia Group" in terminal.text()
     terminal.settle()
-    os.close(terminal.fd)  # like closing a tmux pane: the kernel hangs up the session
+    terminal.hang_up()
     started = time.monotonic()
     while not terminal.exited() and time.monotonic() - started < 5:
         time.sleep(0.01)

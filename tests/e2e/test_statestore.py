@@ -143,9 +143,16 @@ def test_two_writers_of_one_briefing_never_tear_a_row(
     first, second = make("reader-a"), make("reader-a")
     payloads = {b"A" * 50_000, b"B" * 70_000}
 
+    refused: list[str] = []
+
     def hammer(store: Store, payload: bytes) -> None:
         for _ in range(30):
-            store.save(STATE, "story", payload)
+            try:
+                store.save(STATE, "story", payload)
+            except StoreUnavailable as error:
+                # On a slow disk a save can wait out the busy timeout behind the other
+                # writer's fsync; it stays queued. Tearing is what this test is about.
+                refused.append(str(error))
 
     threads = [threading.Thread(target=hammer, args=(s, p)) for s, p in
                zip((first, second), sorted(payloads), strict=True)]  # fmt: skip
@@ -154,7 +161,7 @@ def test_two_writers_of_one_briefing_never_tear_a_row(
     for thread in threads:
         thread.join()
     record = make("reader-a").load(STATE, "story")
-    assert record is not None and record[0] in payloads  # the last writer's, whole
+    assert record is not None and record[0] in payloads, refused  # the last writer's, whole
 
 
 def test_queued_saves_are_read_back_before_they_are_written(engine_store: Store) -> None:

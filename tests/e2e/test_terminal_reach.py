@@ -76,7 +76,7 @@ def test_a_dropped_link_ends_the_reader_even_with_sighup_ignored(tmp_path: Path)
     )
     assert terminal.wait_for("Glossary"), terminal.text()
     pid = terminal.pid
-    os.close(terminal.fd)  # the terminal goes away: the kernel hangs up the session
+    terminal.hang_up()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         if terminal.exited():
