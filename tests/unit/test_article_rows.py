@@ -228,3 +228,25 @@ def test_a_row_of_a_paragraph_with_100000_mentions_is_drawn_by_bisecting(layout:
         # log2(100,000) ~ 17 reads to find the row's first mention, then the
         # row's ten, and one more to see the next is past the row.
         assert CountingMentions.reads <= 2 * 17 + len(on_row) + 1, CountingMentions.reads
+
+
+def test_a_drawn_row_is_kept_until_what_it_shows_changes(layout: Layout) -> None:
+    renderer = renderer_for(layout)
+    base = Style()
+    text_row = row_number(layout, "text")
+    heading_row = row_number(layout, "heading", section=1)
+    first = renderer.strip(text_row, 60, base)
+    assert renderer.strip(text_row, 60, base) is first
+    heading = layout.rows[heading_row].unit
+    renderer.cursor = Target(heading, heading=1)
+    assert renderer.strip(text_row, 60, base) is first, "the cursor went to another unit"
+    drawn = renderer.strip(heading_row, 60, base)
+    renderer.cursor = None
+    assert renderer.strip(heading_row, 60, base) is not drawn, "the cursor left it"
+    assert renderer.strip(text_row, 61, base) is not first, "another width"
+    kept = renderer.strip(text_row, 60, base)
+    renderer.selected_entry = "lee"
+    assert renderer.strip(text_row, 60, base) is not kept, "another selected entry"
+    kept = renderer.strip(text_row, 60, base)
+    layout.build(60, {0, 1})
+    assert renderer.strip(text_row, 60, base) is not kept, "a new layout"

@@ -36,6 +36,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 from briefing.format.model import Briefing
 from briefing.render.layout import Layout
@@ -91,8 +92,10 @@ class ArticleView(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus
     """Mentions of this glossary entry stand out, and `m` steps through them."""
     changes: reactive[Changes | None] = reactive(None)
     """What changed since last read: `[changed]`/`[new]` after the marked titles."""
-    cursor: reactive[Target | None] = reactive(None)
-    """What Enter acts on (None: nothing; the top row shows focus)."""
+    cursor: reactive[Target | None] = reactive(None, repaint=False)
+    """What Enter acts on (None: nothing; the top row shows focus).
+
+    A new cursor repaints only the rows it left and entered (`watch_cursor`)."""
     open_sections: reactive[frozenset[int]] = reactive(frozenset(), repaint=False)
     """Indexes of the open sections; a change wraps the rows again."""
 
@@ -121,6 +124,8 @@ class ArticleView(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus
             open_sections = {i for i, s in enumerate(briefing.sections) if not s.collapsed}
         self.set_reactive(ArticleView.open_sections, frozenset(open_sections))
         self._styles: dict[str, Style] = {}
+        self._frame = (0, Style())
+        """The width and base style of the frame being drawn (see `render_lines`)."""
         self.renderer = ArticleRenderer(self.layout_rows, self._style)
         """Draws the rows; its inputs follow this widget's state (the watchers below)."""
         self.renderer.open_sections = self.open_sections
@@ -271,6 +276,7 @@ class ArticleView(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self.renderer.forget()
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -280,14 +286,64 @@ class ArticleView(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus
         return style
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        return self.renderer.strip(self.top + y, width, self.rich_style)
+        width, base = self._frame
+        return self.renderer.strip(self.top + y, width, base)
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        # Once per frame, not per row: `rich_style` walks the ancestors.
+        self._frame = (self.scrollable_content_region.width, self.rich_style)
         self.renderer.margin = self.margin
-        lines = super().render_lines(crop)
+        lines = self._kept_lines(crop) if self._plain_box() else super().render_lines(crop)
         if self.has_focus:
             self._place_terminal_cursor()
+        return lines
+
+    def _plain_box(self) -> bool:
+        """Whether Textual's styling of a row would only pad it to the widget's width.
+
+        True for the stylesheet's article (no border, outline, padding, tint,
+        opacity or hatch); a theme or stylesheet that adds one gets Textual's
+        own path.
+        """
+        styles = self.styles
+        return (
+            not any(edge for edge, _color in styles.border)
+            and not any(edge for edge, _color in styles.outline)
+            and not any(styles.padding)
+            and not styles.tint.a
+            and styles.opacity == 1.0
+            and styles.text_opacity == 1.0
+            and not styles.has_rule("hatch")
+            and self.border_title is None
+            and self.border_subtitle is None
+        )
+
+    def _kept_lines(self, crop: Region) -> list[Strip]:
+        """The rows as Textual's styling would give them, but the same strips each frame.
+
+        Textual styles every row of a widget into a new strip at each
+        repaint, so after a one-row scroll each row on screen was filtered,
+        cut and turned into escape codes again though only one had changed.
+        The renderer keeps its strips by row number, and the padding and
+        filters here are cached on each strip by Textual itself, so a row
+        drawn before comes back as the very strip the compositor already
+        cut and encoded.
+        """
+        width, base = self._frame
+        full = self.size.width
+        base_background, background = self.background_colors
+        pad = VisualStyle(background=base_background + background).rich_style
+        filters = self.get_line_filters()
+        top, strip_for = self.top, self.renderer.strip
+        lines = []
+        for y in crop.line_range:
+            line = strip_for(top + y, width, base).adjust_cell_length(full, pad)
+            for line_filter in filters:
+                line = line.apply_filter(line_filter, background)
+            lines.append(line)
+        if crop.column_span != (0, full):
+            start, end = crop.column_span
+            lines = [line.crop(start, end) for line in lines]
         return lines
 
     def _place_terminal_cursor(self) -> None:
@@ -308,22 +364,42 @@ class ArticleView(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus
     def focus_lines(self) -> tuple[int, int]:
         """The cursor's rows show focus (a heading or a name may wrap); with no
         cursor, the top row, where the terminal's cursor goes."""
-        cursor = self.cursor
-        first = self.cursor_row()
-        if cursor is None or first is None:
-            return self.top, 1
-        if cursor.heading is not None:
-            end = len(self.layout_rows.units[cursor.unit].text)
-        else:
-            end = cursor.end
-        last = self.layout_rows.row_of(cursor.unit, max(cursor.start, end - 1))
+        return self._target_lines(self.cursor) or (self.top, 1)
+
+    def _target_lines(self, target: Target | None) -> tuple[int, int] | None:
+        """(first row, count) a target is drawn on (None: none, or not laid out)."""
+        if target is None:
+            return None
+        layout = self.layout_rows
+        first = layout.row_of(target.unit, target.start)
+        if first is None:
+            return None
+        heading = target.heading is not None
+        end = len(layout.units[target.unit].text) if heading else target.end
+        last = layout.row_of(target.unit, max(target.start, end - 1))
         return first, (first if last is None else max(first, last)) - first + 1
 
     def set_cursor(self, target: Target | None) -> None:
         self.cursor = target
 
-    def watch_cursor(self, cursor: Target | None) -> None:
-        self.renderer.cursor = cursor
+    def watch_cursor(self, old: Target | None, new: Target | None) -> None:
+        """Repaint the rows the cursor left and entered, not the pane.
+
+        A scroll repaints every row anyway; a cursor moved in place (a click,
+        the next mention on screen) sends two rows, not a screenful.
+        """
+        self.renderer.cursor = new
+        top, bottom = self.top, self.top + self.page_height
+        shown = False
+        for lines in (self._target_lines(old), self._target_lines(new)):
+            if lines is not None:
+                first, count = lines
+                self.refresh_lines(first, count)
+                shown = shown or (first < bottom and first + count > top)
+        if not shown:
+            # Neither on screen: the top row, so the terminal's cursor (see
+            # `_place_terminal_cursor`) still moves to where focus now is.
+            self.refresh_lines(top, 1)
 
     def _keep_cursor_visible(self, direction: int) -> None:
         row = self.cursor_row()

@@ -32,23 +32,84 @@ StyleLookup = Callable[[str], Style]
 class ArticleRenderer:
     """Draws rows of the article's `Layout` from explicit inputs.
 
-    The inputs are plain attributes the owner keeps current; a row is drawn
-    from them when asked, so nothing here knows about scrolling or focus.
+    The inputs are attributes the owner keeps current; a row is drawn from
+    them when asked, so nothing here knows about scrolling or focus.
+
+    Drawn rows are kept by row number until an input they depend on changes:
+    scrolling by one row then draws one row, the one scrolled in, and the
+    other rows on screen are the strips drawn before (Textual's own caches
+    on a `Strip` then serve them too). A new cursor redraws only the rows of
+    the units it left and entered; any other input, a new layout (a re-wrap,
+    a section toggled), another width or base style redraw every row.
     """
+
+    KEPT_ROWS = 512
+    """Drawn rows kept at most (a few screenfuls; then all are dropped)."""
 
     def __init__(self, layout: Layout, style: StyleLookup) -> None:
         self.layout = layout
         self.style = style
-        self.open_sections: AbstractSet[int] = frozenset()
-        """Sections drawn with the open mark (the layout holds their rows)."""
-        self.cursor: Target | None = None
-        self.selected_entry: str | None = None
-        """Mentions of this glossary entry are drawn as selected."""
-        self.margin = 1
-        """Columns left of the text."""
+        self._open_sections: AbstractSet[int] = frozenset()
+        self._cursor: Target | None = None
+        self._selected_entry: str | None = None
+        self._margin = 1
         self._section_marks: dict[int, str] = {}
         self._matches: list[Match] = []
         self._matches_by_unit: dict[int, tuple[list[int], list[Match]]] = {}
+        self._drawn: dict[int, Strip] = {}
+        self._drawn_for: tuple[list[Row], int, Style] | None = None
+        """The rows list, width and base style the drawn strips were made for."""
+
+    def forget(self) -> None:
+        """Draw every row again when next asked (the style lookup's answers changed)."""
+        self._drawn.clear()
+
+    @property
+    def open_sections(self) -> AbstractSet[int]:
+        """Sections drawn with the open mark (the layout holds their rows)."""
+        return self._open_sections
+
+    @open_sections.setter
+    def open_sections(self, open_sections: AbstractSet[int]) -> None:
+        self._open_sections = open_sections
+        self._drawn.clear()
+
+    @property
+    def cursor(self) -> Target | None:
+        return self._cursor
+
+    @cursor.setter
+    def cursor(self, cursor: Target | None) -> None:
+        old, self._cursor = self._cursor, cursor
+        if old == cursor:
+            return
+        # Only the rows of the units the cursor left and entered change.
+        units = {target.unit for target in (old, cursor) if target is not None}
+        rows = self.layout.rows
+        for number in [n for n in self._drawn if n < len(rows) and rows[n].unit in units]:
+            del self._drawn[number]
+
+    @property
+    def selected_entry(self) -> str | None:
+        """Mentions of this glossary entry are drawn as selected."""
+        return self._selected_entry
+
+    @selected_entry.setter
+    def selected_entry(self, entry: str | None) -> None:
+        if entry != self._selected_entry:
+            self._selected_entry = entry
+            self._drawn.clear()
+
+    @property
+    def margin(self) -> int:
+        """Columns left of the text."""
+        return self._margin
+
+    @margin.setter
+    def margin(self, margin: int) -> None:
+        if margin != self._margin:
+            self._margin = margin
+            self._drawn.clear()
 
     @property
     def section_marks(self) -> dict[int, str]:
@@ -59,6 +120,7 @@ class ArticleRenderer:
     def section_marks(self, marks: dict[int, str]) -> None:
         # Plain text on one line: a mark may come from a file's contents.
         self._section_marks = {index: plain_line(mark) for index, mark in marks.items()}
+        self._drawn.clear()
 
     @property
     def matches(self) -> list[Match]:
@@ -76,6 +138,7 @@ class ArticleRenderer:
             starts.append(match.start)
             found.append(match)
         self._matches_by_unit = by_unit
+        self._drawn.clear()
 
     # Rows --------------------------------------------------------------
 
@@ -84,8 +147,22 @@ class ArticleRenderer:
         rows = self.layout.rows
         if not 0 <= number < len(rows):
             return Strip.blank(width, base)
-        strip = Strip(self.segments(rows[number]), None)
-        return strip.extend_cell_length(width, base).crop(0, width).apply_style(base)
+        drawn_for = self._drawn_for
+        if (
+            drawn_for is None
+            or drawn_for[0] is not rows
+            or drawn_for[1] != width
+            or drawn_for[2] != base
+            or len(self._drawn) >= self.KEPT_ROWS
+        ):
+            self._drawn.clear()
+            self._drawn_for = (rows, width, base)
+        strip = self._drawn.get(number)
+        if strip is None:
+            strip = Strip(self.segments(rows[number]), None)
+            strip = strip.extend_cell_length(width, base).crop(0, width).apply_style(base)
+            self._drawn[number] = strip
+        return strip
 
     def segments(self, row: Row) -> list[Segment]:
         """The row's segments, from the margin to the end of its text (or mark)."""
