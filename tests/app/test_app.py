@@ -312,9 +312,9 @@ async def test_hostile_content_is_shown_literally_and_clicks_do_nothing(tmp_path
                 clicked += 1
         assert clicked >= 2 and app.is_running
         reader(app).select_entry("hank")
-        await pilot.pause()
-        body = reader(app).card.text()
-        assert "[@click=app.quit]About[/]" in body
+        card = reader(app).card
+        # Until the card has been wrapped at the width it was shown at.
+        await until(pilot, lambda: "[@click=app.quit]About[/]" in card.text(), "the card")
 
 
 async def test_small_window_folds_the_sidebar_into_an_overlay(tmp_path: Path) -> None:
