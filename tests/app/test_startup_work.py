@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.theme import Theme
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -71,3 +72,28 @@ async def test_a_big_glossary_is_made_as_it_goes_in(
         assert len(made) == FIRST_CHUNK  # not one option more was made yet
         await until(pilot, lambda: listing.option_count == 600 + 4, "the rest, after a refresh")
         assert len(made) == 600 + 4
+
+
+async def test_only_the_theme_in_use_is_checked_before_the_palette_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measuring every theme's contrast is for the palette's theme list, not the first frame."""
+    from briefing.tui import themes
+
+    checked: list[str] = []
+    readable = themes.readable
+
+    def counted(theme: Theme, color_system: str | None) -> bool:
+        checked.append(theme.name)
+        return readable(theme, color_system)
+
+    monkeypatch.setattr(themes, "readable", counted)
+    app = make_app(state_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # The default, and the fallback when the default is unreadable at this depth.
+        assert set(checked) <= {"textual-dark", "ansi-dark"}
+        assert app.theme in checked
+        offered = app.offered_themes()
+        assert set(checked) == set(app.available_themes)
+        assert app.theme in offered
