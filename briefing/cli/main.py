@@ -204,10 +204,10 @@ def missing_folder_warnings() -> list[str]:
     return lines
 
 
-def _library(paths: Sequence[str]) -> Library:
+def _library(paths: Sequence[str], *, named_only: bool = False) -> Library:
     for line in missing_folder_warnings():
         print(line, file=sys.stderr)
-    library = discover(paths)
+    library = discover(paths, named_only=named_only)
     report(library.diagnostics)
     return library
 
@@ -329,7 +329,11 @@ def read(argv: Sequence[str]) -> int:
         if _looks_like_path(word):
             print(f"briefing: {plain_line(word)}: no such file or directory", file=sys.stderr)
             return 2
-    library = _library([path for path in args.paths if path not in words])
+    # Files and folders named, and no id: the reader opens one of those, and
+    # the rest of the library (every briefing loaded in full) waits until the
+    # library screen is opened.
+    named_only = bool(args.paths) and not words
+    library = _library([path for path in args.paths if path not in words], named_only=named_only)
     for word in words:
         if library.by_id(word) is None:
             _unknown_word(word, library)
@@ -360,4 +364,4 @@ def read(argv: Sequence[str]) -> int:
     configure()
     from briefing.tui.app import run_reader
 
-    return run_reader(found, library, fresh=args.fresh)
+    return run_reader(found, None if named_only else library, paths=args.paths, fresh=args.fresh)

@@ -365,14 +365,21 @@ class BriefingApp(App[int]):
         )
 
 
-def run_reader(found: Found, library: Library, *, fresh: bool = False) -> int:
-    """Run the reader until the user quits; the process exit status."""
+def run_reader(
+    found: Found, library: Library | None, *, paths: Sequence[str] = (), fresh: bool = False
+) -> int:
+    """Run the reader until the user quits; the process exit status.
+
+    With no `library`, the library screen discovers one from `paths` and the
+    standard places when it first opens.
+    """
     from briefing.tui.driver import ReaderDriver
     from briefing.tui.terminal import drawing_on_the_terminal
 
     with _folders_for_this_run() as (state_dir, config_dir):
         app = BriefingApp(
             found.briefing,
+            paths=paths,
             library=library,
             fresh=fresh,
             driver_class=ReaderDriver,
