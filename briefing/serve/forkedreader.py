@@ -135,10 +135,9 @@ def _draw_once(found: Any) -> Prepared:
             if handler is not None:
                 signal.signal(signum, handler)
     for theme in app.available_themes.values():
-        for depth in DEPTHS.values():
-            worst_contrast(theme, depth)
+        for colours in DEPTHS.values():
+            worst_contrast(theme, colours)
     return Prepared(dict(app.theme_variables), app.stylesheet, widths)
-
 
 
 HOST_UPDATES_FEEDS = "The host updates the feeds of this server; new briefings appear here."
@@ -169,12 +168,15 @@ def _served_app_class() -> type[Any]:
             self._drawn = drawn
             """Closed after the first frame: the zygote's sign that the next reader may start."""
             prepared = _PREPARED[0] if _PREPARED else None
-            if prepared is not None and prepared.stylesheet is not None:
-                if prepared.variables == self.theme_variables:
-                    # Parsed by the zygote for this same theme; after the fork this
-                    # object is this process's own, and only this app may use it.
-                    self.stylesheet = prepared.stylesheet
-                    prepared.stylesheet = None
+            if (
+                prepared is not None
+                and prepared.stylesheet is not None
+                and prepared.variables == self.theme_variables
+            ):
+                # Parsed by the zygote for this same theme; after the fork this
+                # object is this process's own, and only this app may use it.
+                self.stylesheet = prepared.stylesheet
+                prepared.stylesheet = None
 
         def on_mount(self) -> None:
             # BriefingApp.on_mount runs too (Textual dispatches along the MRO).

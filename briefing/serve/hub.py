@@ -273,9 +273,9 @@ class Hub:
             session = self._by_id.pop(int(message.get("id", -1)), None)
             if session is not None:
                 connection = session.connection
+                who = connection.fingerprint or "anonymous"
                 log.info("session %s:%d %s ended before its reader started: %s",
-                         connection.address, connection.port,
-                         connection.fingerprint or "anonymous", session.ended or "unknown")  # fmt: skip
+                         connection.address, connection.port, who, session.ended)  # fmt: skip
                 if connection.fingerprint is None and session.home:
                     shutil.rmtree(session.home, ignore_errors=True)
         elif op == "exited":
