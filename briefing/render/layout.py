@@ -10,6 +10,7 @@ given width. Only rows on screen are ever turned into styled strips.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -203,6 +204,47 @@ def _fit(word: str, width: int) -> int:
     return len(word)
 
 
+Blocks = dict[tuple[int, int, bool], list[Row]]
+"""A section's rows by (section, width, open): what `Layout` caches."""
+
+_PREPARED: dict[int, tuple[Briefing, dict[int, Blocks]]] = {}
+
+
+def prepare_layouts(briefing: Briefing, widths: Iterable[int]) -> None:
+    """Lay `briefing` out now at these text widths, every section open and closed.
+
+    For a process that forks readers (`briefing serve`'s zygote): each reader's
+    `Layout` of this very briefing object, built at one of these widths, takes
+    these rows instead of wrapping every paragraph again, and the pages holding
+    them are shared by all readers. Replaces what was prepared before, so a
+    reloaded library never keeps serving the rows of a briefing it dropped.
+    """
+    _PREPARED.clear()
+    layout = Layout(briefing)
+    every = range(len(briefing.sections))
+    by_width: dict[int, Blocks] = {}
+    for width in sorted({max(width, 10) for width in widths}):
+        layout.build(width, frozenset(every))
+        layout.build(width, frozenset())
+        by_width[width] = dict(layout._cache)
+    _PREPARED[id(briefing)] = (briefing, by_width)
+
+
+def prepared_widths(briefing: Briefing) -> list[int]:
+    """The text widths `prepare_layouts` laid this briefing out at (none: not prepared)."""
+    entry = _PREPARED.get(id(briefing))
+    return sorted(entry[1]) if entry is not None and entry[0] is briefing else []
+
+
+def prepared_blocks(briefing: Briefing, width: int) -> Blocks:
+    """A fresh cache for `briefing` at `width`: the prepared rows, if any (a copy of the
+    mapping; the rows themselves are never changed, so they are shared)."""
+    entry = _PREPARED.get(id(briefing))
+    if entry is None or entry[0] is not briefing:
+        return {}
+    return dict(entry[1].get(width, {}))
+
+
 class Layout:
     """Rows of the article for one width and one set of open sections.
 
@@ -213,7 +255,7 @@ class Layout:
         self.briefing = briefing
         self.units, self.headings, self.bodies = build_units(briefing)
         self.width = 0
-        self._cache: dict[tuple[int, int, bool], list[Row]] = {}
+        self._cache: Blocks = {}
         self.rows: list[Row] = []
         self.section_rows: list[int] = []
         """The row of each section's heading."""
@@ -277,7 +319,7 @@ class Layout:
         """Lay the whole article out; returns and keeps the rows."""
         width = max(width, 10)
         if width != self.width:
-            self._cache.clear()
+            self._cache = prepared_blocks(self.briefing, width)
             self.width = width
         rows: list[Row] = []
         for index in range(3):
