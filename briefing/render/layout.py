@@ -9,9 +9,12 @@ given width. Only rows on screen are ever turned into styled strips.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, NamedTuple
 
 from rich.cells import cell_len
 
@@ -43,9 +46,13 @@ class Unit:
     """The passage this unit shows, for units that hold scanned text."""
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A screen row: `units[unit].text[start:end]`, or a blank row when unit is -1."""
+class Row(NamedTuple):
+    """A screen row: `units[unit].text[start:end]`, or a blank row when unit is -1.
+
+    A named tuple, not a frozen dataclass: a briefing at the limits lays out
+    ~30,000 rows before the first frame, and a frozen dataclass is several
+    times slower to make.
+    """
 
     unit: int
     start: int = 0
@@ -125,30 +132,66 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     offset = 0
     for paragraph in text.split("\n"):
-        words = paragraph.split(" ")
-        # ASCII text (nearly all of it) measures with len(); the rest per word.
-        sizes = list(map(len, words)) if paragraph.isascii() else [cell_len(w) for w in words]
-        line_start = position = offset
-        line_width = -1
-        for word, size in zip(words, sizes, strict=True):
-            if line_width >= 0 and line_width + 1 + size > width:
-                spans.append((line_start, position - 1))
+        # ASCII text (nearly all of it) is broken by one regular expression per
+        # row; the rest, and words wider than the line, word by word.
+        if not (paragraph.isascii() and _ascii_spans(paragraph, offset, width, spans)):
+            _word_spans(paragraph, offset, width, spans)
+        offset += len(paragraph) + 1
+    return spans
+
+
+@lru_cache(maxsize=64)
+def _row_pattern(width: int) -> re.Pattern[str]:
+    """The longest run of at most `width` characters that ends before a space or the end."""
+    return re.compile(rf"(.{{0,{width}}})(?: |$)")
+
+
+def _ascii_spans(paragraph: str, offset: int, width: int, spans: list[tuple[int, int]]) -> bool:
+    """Greedy rows of an ASCII paragraph (the same as `_word_spans`), or False,
+    adding nothing, when a word is wider than the line."""
+    pattern = _row_pattern(width)
+    found: list[tuple[int, int]] = []
+    position, length = 0, len(paragraph)
+    while True:
+        match = pattern.match(paragraph, position)
+        if match is None:
+            return False
+        start, end = match.span(1)
+        found.append((offset + start, offset + end))
+        if end == length:
+            spans.extend(found)
+            return True
+        position = match.end()
+
+
+def _word_spans(paragraph: str, offset: int, width: int, spans: list[tuple[int, int]]) -> None:
+    """Greedy rows of one paragraph (no line break in it), word by word."""
+    words = paragraph.split(" ")
+    if paragraph.isascii():
+        sizes = list(map(len, words))
+    else:
+        sizes = [len(word) if word.isascii() else cell_len(word) for word in words]
+    line_start = position = offset
+    line_width = -1
+    first = len(spans)
+    for word, size in zip(words, sizes, strict=True):
+        if line_width >= 0 and line_width + 1 + size > width:
+            spans.append((line_start, position - 1))
+            line_start = position
+            line_width = -1
+        if size > width:
+            while size > width:
+                cut = _fit(word, width)
+                spans.append((position, position + cut))
+                position += cut
+                word = word[cut:]
+                size = _width(word)
                 line_start = position
                 line_width = -1
-            if size > width:
-                while size > width:
-                    cut = _fit(word, width)
-                    spans.append((position, position + cut))
-                    position += cut
-                    word = word[cut:]
-                    size = _width(word)
-                    line_start = position
-                    line_width = -1
-            line_width += 1 + size
-            position += len(word) + 1
-        spans.append((line_start, offset + len(paragraph)))
-        offset += len(paragraph) + 1
-    return [(start, max(start, end)) for start, end in spans]
+        line_width += 1 + size
+        position += len(word) + 1
+    spans.append((line_start, offset + len(paragraph)))
+    spans[first:] = [(start, max(start, end)) for start, end in spans[first:]]
 
 
 def _fit(word: str, width: int) -> int:
@@ -161,6 +204,47 @@ def _fit(word: str, width: int) -> int:
     return len(word)
 
 
+Blocks = dict[tuple[int, int, bool], list[Row]]
+"""A section's rows by (section, width, open): what `Layout` caches."""
+
+_PREPARED: dict[int, tuple[Briefing, dict[int, Blocks]]] = {}
+
+
+def prepare_layouts(briefing: Briefing, widths: Iterable[int]) -> None:
+    """Lay `briefing` out now at these text widths, every section open and closed.
+
+    For a process that forks readers (`briefing serve`'s zygote): each reader's
+    `Layout` of this very briefing object, built at one of these widths, takes
+    these rows instead of wrapping every paragraph again, and the pages holding
+    them are shared by all readers. Replaces what was prepared before, so a
+    reloaded library never keeps serving the rows of a briefing it dropped.
+    """
+    _PREPARED.clear()
+    layout = Layout(briefing)
+    every = range(len(briefing.sections))
+    by_width: dict[int, Blocks] = {}
+    for width in sorted({max(width, 10) for width in widths}):
+        layout.build(width, frozenset(every))
+        layout.build(width, frozenset())
+        by_width[width] = dict(layout._cache)
+    _PREPARED[id(briefing)] = (briefing, by_width)
+
+
+def prepared_widths(briefing: Briefing) -> list[int]:
+    """The text widths `prepare_layouts` laid this briefing out at (none: not prepared)."""
+    entry = _PREPARED.get(id(briefing))
+    return sorted(entry[1]) if entry is not None and entry[0] is briefing else []
+
+
+def prepared_blocks(briefing: Briefing, width: int) -> Blocks:
+    """A fresh cache for `briefing` at `width`: the prepared rows, if any (a copy of the
+    mapping; the rows themselves are never changed, so they are shared)."""
+    entry = _PREPARED.get(id(briefing))
+    if entry is None or entry[0] is not briefing:
+        return {}
+    return dict(entry[1].get(width, {}))
+
+
 class Layout:
     """Rows of the article for one width and one set of open sections.
 
@@ -171,7 +255,7 @@ class Layout:
         self.briefing = briefing
         self.units, self.headings, self.bodies = build_units(briefing)
         self.width = 0
-        self._cache: dict[tuple[int, int, bool], list[Row]] = {}
+        self._cache: Blocks = {}
         self.rows: list[Row] = []
         self.section_rows: list[int] = []
         """The row of each section's heading."""
@@ -235,7 +319,7 @@ class Layout:
         """Lay the whole article out; returns and keeps the rows."""
         width = max(width, 10)
         if width != self.width:
-            self._cache.clear()
+            self._cache = prepared_blocks(self.briefing, width)
             self.width = width
         rows: list[Row] = []
         for index in range(3):

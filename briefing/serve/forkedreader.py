@@ -6,8 +6,10 @@ imports this module.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -40,6 +42,104 @@ def warm() -> None:
     _served_app_class()
 
 
+COMMON_SIZES = ((100, 30), (80, 24), (120, 40), (160, 50))
+"""Windows (columns, lines) the zygote draws the newest briefing in before any session."""
+
+
+@dataclass
+class Prepared:
+    """What the zygote made once for every reader it forks (each child owns its copy).
+
+    `stylesheet`, parsed for the default theme's `variables`, replaces the one a
+    new app would parse again; `widths` are the article's text widths at
+    COMMON_SIZES, where the newest briefing is laid out ahead.
+    """
+
+    variables: dict[str, str]
+    stylesheet: Any
+    widths: list[int] = field(default_factory=list)
+
+
+_PREPARED: list[Prepared] = []
+
+
+def prepare(library: Library) -> Prepared | None:
+    """Draw the newest briefing headless at COMMON_SIZES, then keep what a reader reuses.
+
+    Run by the zygote before it forks anyone: one first frame imports what
+    only a first frame imports, fills Textual's and Rich's caches, checks every
+    theme's contrast at every colour depth, parses the stylesheet, and finds
+    the article's text width at each common size; the newest briefing's rows
+    are then laid out at those widths (`prepare_layouts`). Nothing is written
+    and no database is opened: the run uses a scratch folder, no state URL.
+    Called again on every reload, for the new newest briefing.
+    """
+    from briefing.render.layout import prepare_layouts
+
+    newest = library.newest()
+    if newest is None:
+        return None
+    if _PREPARED:
+        prepared = _PREPARED[0]
+    else:
+        prepared = _draw_once(newest)
+        _PREPARED.append(prepared)
+    prepare_layouts(newest.briefing, prepared.widths)
+    return prepared
+
+
+def _draw_once(found: Any) -> Prepared:
+    import signal
+    import tempfile
+    from pathlib import Path
+
+    from briefing.tui.themes import DEPTHS, worst_contrast
+    from briefing.tui.widgets.article import ArticleView
+
+    widths: list[int] = []
+
+    class FirstFrameOnly(_served_app_class()):  # type: ignore[misc]
+        def _hear_the_store(self) -> None:
+            """No store: the run saves nothing, and a store would keep this app alive."""
+
+    async def every_size(pilot: Any) -> None:
+        await pilot.pause()
+        for columns, lines in COMMON_SIZES:
+            await pilot.resize_terminal(columns, lines)
+            await pilot.pause()
+            widths.append(pilot.app.query_one(ArticleView).layout_rows.width)
+        pilot.app.exit(0)
+
+    # The app's loop installs its own handlers and removes them on closing,
+    # which leaves the defaults: the zygote's own (ignored) must come back.
+    signals = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT, signal.SIGUSR1, signal.SIGWINCH)
+    kept = {signum: signal.getsignal(signum) for signum in signals}
+    url = os.environ.pop("BRIEFING_STATE_URL", None)
+    import textual.constants
+
+    # The depth most clients have (TERM=xterm-256color), where the default theme
+    # is offered, so the stylesheet kept is the one their apps start with.
+    depth = textual.constants.COLOR_SYSTEM
+    setattr(textual.constants, "COLOR_SYSTEM", "256")  # noqa: B010
+    try:
+        with tempfile.TemporaryDirectory(prefix="briefing-zygote-") as scratch:
+            app = FirstFrameOnly(found.briefing, anonymous=False, fresh=True,
+                                 state_dir=Path(scratch, "state"),
+                                 config_dir=Path(scratch, "config"))  # fmt: skip
+            app.run(headless=True, size=COMMON_SIZES[0], auto_pilot=every_size)
+    finally:
+        setattr(textual.constants, "COLOR_SYSTEM", depth)  # noqa: B010
+        if url is not None:
+            os.environ["BRIEFING_STATE_URL"] = url
+        for signum, handler in kept.items():
+            if handler is not None:
+                signal.signal(signum, handler)
+    for theme in app.available_themes.values():
+        for colours in DEPTHS.values():
+            worst_contrast(theme, colours)
+    return Prepared(dict(app.theme_variables), app.stylesheet, widths)
+
+
 HOST_UPDATES_FEEDS = "The host updates the feeds of this server; new briefings appear here."
 
 _CLASS: list[type[Any]] = []
@@ -62,14 +162,33 @@ def _served_app_class() -> type[Any]:
 
         CSS_PATH = css
 
-        def __init__(self, *args: Any, anonymous: bool, **kwargs: Any) -> None:
+        def __init__(self, *args: Any, anonymous: bool, drawn: int = -1, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.anonymous = anonymous
+            self._drawn = drawn
+            """Closed after the first frame: the zygote's sign that the next reader may start."""
+            prepared = _PREPARED[0] if _PREPARED else None
+            if (
+                prepared is not None
+                and prepared.stylesheet is not None
+                and prepared.variables == self.theme_variables
+            ):
+                # Parsed by the zygote for this same theme; after the fork this
+                # object is this process's own, and only this app may use it.
+                self.stylesheet = prepared.stylesheet
+                prepared.stylesheet = None
 
         def on_mount(self) -> None:
             # BriefingApp.on_mount runs too (Textual dispatches along the MRO).
             if self.anonymous:
                 self.notify(ANONYMOUS_NOTICE, title="briefing", timeout=10, markup=False)
+            if self._drawn >= 0:
+                self.call_after_refresh(self._first_frame_drawn)
+
+        def _first_frame_drawn(self) -> None:
+            drawn, self._drawn = self._drawn, -1
+            with contextlib.suppress(OSError):
+                os.close(drawn)
 
         def save_reading_state(self) -> None:
             if not self.anonymous:
@@ -123,8 +242,11 @@ def last_read(library: Library) -> Any:
     return None
 
 
-def run_session(library: Library, *, anonymous: bool) -> int:
-    """Run the reader on this process's terminal (the session's pty) until it ends."""
+def run_session(library: Library, *, anonymous: bool, drawn: int = -1) -> int:
+    """Run the reader on this process's terminal (the session's pty) until it ends.
+
+    `drawn` (a pipe's write end, or -1) is closed once the first frame is drawn.
+    """
     from briefing.cli.main import _pick, print_briefing
     from briefing.tui.terminal import DUMB_TERMS, color_system
 
@@ -143,8 +265,9 @@ def run_session(library: Library, *, anonymous: bool) -> int:
     from briefing.tui.driver import ReaderDriver
 
     app = _served_app_class()(
-        found.briefing, library=library, anonymous=anonymous, driver_class=ReaderDriver
-    )
+        found.briefing, library=library, anonymous=anonymous, drawn=drawn,
+        driver_class=ReaderDriver,
+    )  # fmt: skip
     result = app.run()
     from briefing.tui.app import finish_saving
 

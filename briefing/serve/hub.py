@@ -198,6 +198,13 @@ class Hub:
         zygote.send(self.zygote, request, [slave])
         return str(home)
 
+    def cancel(self, session: ReaderSession) -> None:
+        """The client left before its reader started: the zygote drops the request if it waits."""
+        for request_id, waiting in self._by_id.items():
+            if waiting is session:
+                zygote.send(self.zygote, {"op": "cancel", "id": request_id})
+                return
+
     def expire_state(self, starting: Path | None = None) -> None:
         """Keep at most --max-readers-kept reader folders, none unused past --keep-days."""
         in_use = {Path(s.home) for s in self.sessions.values() if s.home is not None}
@@ -262,6 +269,15 @@ class Hub:
             if session is not None and pid > 0:
                 self.sessions[pid] = session
                 session.spawned(pid)
+        elif op == "cancelled":
+            session = self._by_id.pop(int(message.get("id", -1)), None)
+            if session is not None:
+                connection = session.connection
+                who = connection.fingerprint or "anonymous"
+                log.info("session %s:%d %s ended before its reader started: %s",
+                         connection.address, connection.port, who, session.ended)  # fmt: skip
+                if connection.fingerprint is None and session.home:
+                    shutil.rmtree(session.home, ignore_errors=True)
         elif op == "exited":
             session = self.sessions.get(int(message.get("pid", 0)))
             if session is not None:

@@ -35,6 +35,8 @@ class SessionHost(Protocol):
 
     def spawn(self, session: ReaderSession, slave: int, env: dict[str, str]) -> str: ...
 
+    def cancel(self, session: ReaderSession) -> None: ...
+
     def log_refusal(self, connection: Connection, what: str) -> None: ...
 
     def session_closed(self, session: ReaderSession) -> None: ...
@@ -305,6 +307,8 @@ class ReaderSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def stop_reader(self) -> None:
         """SIGTERM (the reader saves and exits), then SIGKILL after the grace period."""
+        if self.pid is None and self.master >= 0 and not self._reader_done:
+            self.hub.cancel(self)  # still waiting for its turn: it need never start
         if self.pid is None or self._reader_done or self.status is not None:
             return
         with contextlib.suppress(ProcessLookupError):

@@ -2,20 +2,26 @@
 
 Started by the server before it imports asyncssh or starts its event loop,
 it imports Textual, the app and the loader once, loads the library once,
-freezes the garbage collector's view of all that (so children do not dirty
-the shared pages by scanning them), and then waits. For each session the
+draws the newest briefing once, headless, at the common window sizes (so
+each reader starts with the stylesheet parsed and the article laid out:
+forkedreader.prepare), freezes the garbage collector's view of all that (so
+children do not dirty the shared pages by scanning them), and then waits. For each session the
 server sends the slave side of a fresh pty over a Unix socket (SCM_RIGHTS)
 with the few settings the reader may have; the zygote forks a child that
 makes the pty its controlling terminal and runs the reader on it. A crash,
-a hang or a kill -9 in a child ends that session only.
+a hang or a kill -9 in a child ends that session only. At most
+STARTING_AT_ONCE readers draw their first frame at once; other requests wait
+their turn in order (see Turns), and one whose client left is dropped.
 
 Messages are JSON on a SOCK_SEQPACKET socket, so each is whole and an fd
 travels with the message that names it:
 
     server -> zygote  {"op": "spawn", "id": N, "env": {...}, "home": PATH,
                        "anonymous": BOOL, "memory": BYTES, "cpu": SECONDS} + one fd
+                      {"op": "cancel", "id": N}  (the client left while waiting)
                       {"op": "reload"}
     zygote -> server  {"op": "spawned", "id": N, "pid": PID}
+                      {"op": "cancelled", "id": N}  (never started; its pty closed)
                       {"op": "exited", "pid": PID, "status": CODE}
                       {"op": "reloaded", "briefings": COUNT}
                       {"op": "ready", "briefings": COUNT}  (once, when warm)
@@ -24,6 +30,7 @@ travels with the message that names it:
 from __future__ import annotations
 
 import array
+import collections
 import contextlib
 import fcntl
 import gc
@@ -35,6 +42,7 @@ import signal
 import socket
 import sys
 import termios
+import time
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -105,9 +113,11 @@ def _serve(sock: socket.socket, paths: list[str]) -> int:
     for signum in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGTSTP):
         signal.signal(signum, signal.SIG_IGN)
     _warm_up()
+    from briefing.serve.forkedreader import prepare
     from briefing.store.library import Library, discover
 
     library: Library = discover(paths)
+    prepare(library)
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
@@ -115,34 +125,118 @@ def _serve(sock: socket.socket, paths: list[str]) -> int:
     gc.collect()
     gc.freeze()
     send(sock, {"op": "ready", "briefings": len(library.found)})
+    turns = Turns()
     while True:
         try:
-            ready, _, _ = select.select([sock.fileno(), wake_read], [], [])
+            ready, _, _ = select.select(
+                [sock.fileno(), wake_read, *turns.starting], [], [], turns.timeout()
+            )
         except InterruptedError:
             continue
+        turns.finished([fd for fd in ready if fd in turns.starting])
         if wake_read in ready:
             os.read(wake_read, 512)
             _reap(sock)
+        while (turn := turns.next()) is not None:
+            _spawn(sock, *turn, library, turns, (wake_read, wake_write))
         if sock.fileno() not in ready:
             continue
         message, fds = receive(sock)
         if message is None:
             return 0
         if message.get("op") == "spawn" and len(fds) == 1:
-            pid = os.fork()
-            if pid == 0:
-                os.close(wake_read)
-                os.close(wake_write)
-                sock.close()
-                _become_reader(fds[0], message, library)
-            os.close(fds[0])
-            send(sock, {"op": "spawned", "id": message.get("id"), "pid": pid})
+            turns.waiting.append((message, fds[0]))
+            while (turn := turns.next()) is not None:
+                _spawn(sock, *turn, library, turns, (wake_read, wake_write))
+        elif message.get("op") == "cancel":
+            if turns.cancel(message.get("id")):
+                send(sock, {"op": "cancelled", "id": message.get("id")})
         elif message.get("op") == "reload":
             library = discover(paths)
+            prepare(library)
+            gc.unfreeze()  # so the dropped library's cycles can be collected
+            gc.collect()
+            gc.freeze()
             send(sock, {"op": "reloaded", "briefings": len(library.found)})
         else:
             for fd in fds:
                 os.close(fd)
+
+
+STARTING_AT_ONCE = len(os.sched_getaffinity(0)) + 1
+"""Readers drawing their first frame at once; later ones wait their turn, in order.
+
+A first frame is CPU-bound (some 0.2 s of one core). Fifty sessions opened at
+once, all forked at once, share the cores and all draw late, together; about
+one reader per core at a time (one more, to fill the moments a reader waits on
+its pty or its state file) draws each in about its own time, so half of them
+are reading by about half the time."""
+STARTING_TIMEOUT = 5.0
+"""A reader that has not drawn its first frame by then gives up its turn (and goes on)."""
+
+
+class Turns:
+    """Who is drawing a first frame (a pipe each, closed by the reader when drawn), who waits.
+
+    Each reader gets the write end of a pipe: it closes it after its first
+    frame, or by exiting, so the read end says when the next may start,
+    whatever happens to the reader; a reader that hangs is let go after
+    STARTING_TIMEOUT.
+    """
+
+    def __init__(self, at_once: int = STARTING_AT_ONCE) -> None:
+        self.at_once = at_once
+        self.starting: dict[int, float] = {}
+        """Read end of a starting reader's pipe -> when its turn ends anyway."""
+        self.waiting: collections.deque[tuple[dict[str, Any], int]] = collections.deque()
+        """Spawn requests (and their pty) in arrival order."""
+
+    def timeout(self) -> float | None:
+        if not self.starting:
+            return None
+        return max(0.0, min(self.starting.values()) - time.monotonic())
+
+    def finished(self, ready: list[int]) -> None:
+        now = time.monotonic()
+        for fd in [*ready, *(fd for fd, end in self.starting.items() if end <= now)]:
+            if self.starting.pop(fd, None) is not None:
+                os.close(fd)
+
+    def next(self) -> tuple[dict[str, Any], int] | None:
+        if self.waiting and len(self.starting) < self.at_once:
+            return self.waiting.popleft()
+        return None
+
+    def cancel(self, request_id: object) -> bool:
+        """Drop a waiting request whose client left (True); False when it has started."""
+        for item in self.waiting:
+            if item[0].get("id") == request_id:
+                self.waiting.remove(item)
+                os.close(item[1])
+                return True
+        return False
+
+    def close_all(self) -> None:
+        """In a new reader: none of these descriptors are its own."""
+        for fd in [*self.starting, *(slave for _request, slave in self.waiting)]:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _spawn(sock: socket.socket, message: dict[str, Any], slave: int, library: Any,
+           turns: Turns, wake: tuple[int, int]) -> None:  # fmt: skip
+    drawn_read, drawn_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        for fd in (*wake, drawn_read):
+            os.close(fd)
+        sock.close()
+        turns.close_all()
+        _become_reader(slave, message, library, drawn_write)
+    os.close(slave)
+    os.close(drawn_write)
+    turns.starting[drawn_read] = time.monotonic() + STARTING_TIMEOUT
+    send(sock, {"op": "spawned", "id": message.get("id"), "pid": pid})
 
 
 def _reap(sock: socket.socket) -> None:
@@ -156,7 +250,7 @@ def _reap(sock: socket.socket) -> None:
         send(sock, {"op": "exited", "pid": pid, "status": os.waitstatus_to_exitcode(status)})
 
 
-def _become_reader(slave: int, request: dict[str, Any], library: Any) -> NoReturn:
+def _become_reader(slave: int, request: dict[str, Any], library: Any, drawn: int) -> NoReturn:
     """In the forked child: take the pty as the controlling terminal and read."""
     code = 1
     try:
@@ -184,7 +278,7 @@ def _become_reader(slave: int, request: dict[str, Any], library: Any) -> NoRetur
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         from briefing.serve.forkedreader import run_session
 
-        code = run_session(library, anonymous=request.get("anonymous") is not False)
+        code = run_session(library, anonymous=request.get("anonymous") is not False, drawn=drawn)
     except BaseException as error:  # noqa: BLE001 - one line on the reader's terminal
         with contextlib.suppress(Exception):
             from briefing.format.cleaning import plain_line

@@ -219,17 +219,21 @@ def discover(
     environ: Mapping[str, str] | None = None,
     *,
     missing_ok: bool = True,
+    named_only: bool = False,
 ) -> Library:
     """Load every briefing reachable from `paths` and the standard places.
 
     Directories that do not exist are skipped quietly unless they were named
     on the command line (`missing_ok=False` makes those an error too). A path
     that cannot be read is one error line, and the others still load.
+    `named_only` loads the paths alone: the reader opening a file it was
+    given need not wait for every other briefing to load.
     """
     library = Library()
     seen: dict[str, Found] = {}
     identities: set[Identity] = set()
-    for place, origin in sources(paths, environ):
+    places = [(Path(path), "command line") for path in paths] if named_only else None
+    for place, origin in places if places is not None else sources(paths, environ):
         reached = reach(place, identities)
         problem = reached.problem
         if reached.missing and (

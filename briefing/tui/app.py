@@ -130,19 +130,24 @@ class BriefingApp(App[int]):
 
     def offered_themes(self) -> list[str]:
         """Themes whose text stays readable at this terminal's colour depth."""
+        return [name for name in self.available_themes if self._readable(name)]
+
+    def _readable(self, name: str) -> bool:
         from briefing.tui.themes import readable
 
-        depth = self.console.color_system
-        return [name for name, theme in self.available_themes.items() if readable(theme, depth)]
+        theme = self.available_themes.get(name)
+        return theme is not None and readable(theme, self.console.color_system)
 
     def _apply_theme(self) -> None:
-        offered = self.offered_themes()
+        # Only the themes that may be used are checked here: the whole list
+        # (each theme's colours generated and measured, ~40 ms) is for the
+        # palette, when it opens.
         wanted = self.preferences.theme
-        if wanted is not None and wanted not in offered:
+        if wanted is not None and not self._readable(wanted):
             self._warnings.append(f"theme {wanted!r} is not available here; using another")
             wanted = None
-        if wanted is None and self.theme not in offered:
-            wanted = next((n for n in ("textual-dark", "ansi-dark") if n in offered), None)
+        if wanted is None and not self._readable(self.theme):
+            wanted = next((n for n in ("textual-dark", "ansi-dark") if self._readable(n)), None)
         if wanted is not None and wanted != self.theme:
             self.theme = wanted
 
@@ -360,14 +365,21 @@ class BriefingApp(App[int]):
         )
 
 
-def run_reader(found: Found, library: Library, *, fresh: bool = False) -> int:
-    """Run the reader until the user quits; the process exit status."""
+def run_reader(
+    found: Found, library: Library | None, *, paths: Sequence[str] = (), fresh: bool = False
+) -> int:
+    """Run the reader until the user quits; the process exit status.
+
+    With no `library`, the library screen discovers one from `paths` and the
+    standard places when it first opens.
+    """
     from briefing.tui.driver import ReaderDriver
     from briefing.tui.terminal import drawing_on_the_terminal
 
     with _folders_for_this_run() as (state_dir, config_dir):
         app = BriefingApp(
             found.briefing,
+            paths=paths,
             library=library,
             fresh=fresh,
             driver_class=ReaderDriver,

@@ -33,6 +33,12 @@ Every view that takes these has the actions `line`, `page`, `half_page` and `edg
 
 ARTICLE_KEYS: list[BindingType] = [
     *SCROLL_KEYS,
+    Binding("H", "view_item(0)", "First on screen", show=False,
+            tooltip="Cursor to the first item on screen (as in vim)"),
+    Binding("L", "view_item(-1)", "Last on screen", show=False,
+            tooltip="Cursor to the last item on screen (as in vim)"),
+    Binding("z", "recentre", "Centre", show=False,
+            tooltip="Scroll the cursor's line to the middle (vim's zz)"),
     Binding("enter", "activate", "Open", show=False,
             tooltip="Toggle the section, or open the card of the name, under the cursor"),
 ]  # fmt: skip

@@ -161,6 +161,9 @@ class ChangeTracker:
             # `prepare` took the file's signature when the briefing was shown: a
             # nudge compares against that, so a change made before now still counts.
             loop.add_signal_handler(signal.SIGUSR1, self._nudged)
+            # A nudge sent before this handler existed was ignored (SIG_IGN until
+            # now): look once, so a change made while the reader started is seen.
+            loop.call_soon(self._nudged)
 
     def _nudged(self) -> None:
         """Look at the file until it holds still (as the poll does), then stop."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefing.tui.widgets.sidebartabs import GLOSSARY, TIMELINE
+from briefing.tui.widgets.targets import targets_on_rows
 from tests.apptools import make_app, reader, search_ran, until
 
 SIZE = (100, 30)
@@ -124,3 +125,39 @@ async def test_a_card_at_80x24_shows_its_name_with_the_cursor(tmp_path: Path) ->
                     row = lines[0] - int(card.scroll_offset.y)
                     assert 0 <= row < height and not (row == 0 and card.scroll_offset.y), entry.id
                 await pilot.press("j")
+
+
+async def test_h_and_l_put_the_cursor_on_screen_and_z_centres_it(tmp_path: Path) -> None:
+    app = make_app(state_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        article = reader(app).article
+        await pilot.press("e", "3", "d")  # every section open, somewhere in the middle
+        top, height = article.top, article.page_height
+        on_screen = targets_on_rows(article.layout_rows, top, top + height)
+        assert len(on_screen) >= 2
+        await pilot.press("H")
+        assert article.cursor == on_screen[0] and article.top == top
+        await pilot.press("L")
+        assert article.cursor == on_screen[-1] and article.top == top
+        row = article.cursor_row()
+        assert row is not None and row > top + height // 2  # below the middle
+        await pilot.press("z")
+        assert article.cursor == on_screen[-1]
+        assert article.cursor_row() == article.top + (height - 1) // 2
+        await pilot.press("H")  # from the new top
+        now = article.top
+        assert now > top
+        assert article.cursor == targets_on_rows(article.layout_rows, now, now + height)[0]
+
+
+async def test_esc_in_the_search_field_gives_focus_back_to_the_article(tmp_path: Path) -> None:
+    app = make_app(state_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("slash", *"Kerman")
+        await until(pilot, search_ran(screen), "the search")
+        assert screen.article.matches and app.focused is not screen.article
+        await pilot.press("escape")
+        assert app.focused is screen.article and screen.article.matches == []
+        await pilot.press("j")  # a command again, not typed
+        assert screen.article.cursor is not None

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from briefing.render.layout import Layout, wrap
+from briefing.render.layout import Layout, _word_spans, wrap
 from tests.apptools import BUNDLED, load
 
 words = st.text(alphabet=st.sampled_from("abcdefghij\u4e2d\u00e9"), min_size=0, max_size=30)
@@ -23,6 +23,24 @@ def test_wrap_fits_and_keeps_every_character(text: str, width: int) -> None:
     kept = "".join(text[start:end] for start, end in spans)
     assert kept.replace(" ", "") == text.replace(" ", "").replace("\n", "")
     assert [s for s, _ in spans] == sorted(s for s, _ in spans)
+
+
+ascii_words = st.text(alphabet=st.sampled_from("abc "), min_size=0, max_size=12)
+ascii_texts = st.lists(ascii_words, max_size=30).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ascii_texts | st.text(alphabet=st.sampled_from("ab \n"), max_size=80), st.integers(1, 20))
+def test_ascii_rows_are_the_same_as_word_by_word(text: str, width: int) -> None:
+    """ASCII paragraphs are broken by a regular expression (fast, before the first
+    frame); words wider than the line, runs of spaces and trailing spaces must
+    come out exactly as the word-by-word breaking does."""
+    expected: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        _word_spans(paragraph, offset, width, expected)
+        offset += len(paragraph) + 1
+    assert wrap(text, width) == expected
 
 
 def test_wrap_breaks_at_spaces() -> None:

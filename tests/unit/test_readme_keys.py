@@ -14,7 +14,7 @@ def test_readme_key_table_matches_the_bindings() -> None:
     assert BEGIN in readme and END in readme, "README lost its key-table markers"
     table = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip()
     assert table == markdown_table(), (
-        "README key table is stale: regenerate it with `python -m briefing.tui.keytable`"
+        "README key table is stale: regenerate it with `python -m briefing.tui.keytable --update`"
     )
 
 

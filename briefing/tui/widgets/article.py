@@ -542,6 +542,22 @@ class ArticleView(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus
         if not end:
             self.set_cursor(None)  # Home, then `]`: section 1
 
+    def action_view_item(self, which: int) -> None:
+        """`H`/`L`: the cursor to the first (0) or last (-1) item on screen; a bell if none."""
+        top = self.top
+        found = targets_on_rows(self.layout_rows, top, top + self.page_height)
+        if not found:
+            self.app.bell()
+            return
+        self.cursor = found[which]
+
+    def action_recentre(self) -> None:
+        """`z`: the cursor's first row (with no cursor, the top row) to the middle."""
+        row = self.cursor_row()
+        if row is None:
+            row = self.top
+        self._move_to(row - (self.page_height - 1) // 2)
+
     def action_activate(self) -> None:
         if self._cursor_into_view():
             return  # shown first, acted on at the next Enter

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
 from typing import ClassVar
 
 from textual import on
@@ -11,7 +13,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from briefing.format.model import Briefing, Kind
+from briefing.format.model import Briefing, GlossaryEntry, Kind
 from briefing.tracking.changes import Changes
 from briefing.tui.messages import EntryChosen
 from briefing.tui.widgets.changemarks import new_entries, new_mark
@@ -46,6 +48,8 @@ class GlossaryPanel(FilteredList):
         self.briefing = briefing
         self._generation = 0
         self._query = ""
+        self._marked: frozenset[str] = frozenset()
+        """The ids marked `[new]` in the list as last filled."""
 
     def compose(self) -> ComposeResult:
         yield Field(placeholder="/ filters names", id="glossary-filter", compact=True)
@@ -55,7 +59,11 @@ class GlossaryPanel(FilteredList):
         self.show_entries("")
 
     def watch_changes(self) -> None:
-        if self.is_mounted:
+        # Binding the reactive sets it again as each level of the bindings
+        # initialises, with the same marks: refill only when they differ (a
+        # refill of 5,000 entries costs ~0.1 s, and it came three times
+        # before the first frame).
+        if self.is_mounted and new_entries(self.changes) != self._marked:
             self.show_entries(self._query)  # the `[new]` marks
 
     @property
@@ -76,51 +84,54 @@ class GlossaryPanel(FilteredList):
 
     def show_entries(self, query: str) -> None:
         self._query = query
-        options: list[Option | None] = []
-        new = new_entries(self.changes)
-        counts = {
-            entry.id: len(self.briefing.mentions_of(entry.id)) for entry in self.briefing.glossary
-        }
-        digits = len(str(max(counts.values(), default=0)))
-        for kind in Kind:
-            entries = [
-                entry
-                for entry in self.briefing.glossary
-                if entry.kind is kind and entry_matches(self.briefing, entry.id, query)
-            ]
-            if not entries:
-                continue
-            heading = Content.styled(f"{kind.plural} ({len(entries)})", "bold")
-            options.append(Option(heading, disabled=True))
-            for entry in entries:
-                # The count leads, in a column of its own: after the name, a long
-                # name pushed it onto a row of its own, where it read as an entry.
-                label = Content.assemble(
-                    (f"{counts[entry.id]:>{digits}} ", "dim"), entry.name, new_mark(entry.id in new)
-                )
-                options.append(Option(label, id=entry.id))
+        self._marked = new_entries(self.changes)
+        groups: dict[Kind, list[GlossaryEntry]] = {kind: [] for kind in Kind}
+        for entry in self.briefing.glossary:
+            if entry_matches(self.briefing, entry.id, query):
+                groups[entry.kind].append(entry)
         option_list = self.items
         option_list.clear_options()
         self._generation += 1
-        if not options:
+        if not any(groups.values()):
             option_list.add_option(
                 Option(Content.styled("No name matches", "dim italic"), disabled=True)
             )
             return
-        # A big glossary goes in by chunks after the first screenful: OptionList
-        # measures every option it holds, ~0.1 ms each, and 5,000 at once held
-        # up the first frame (and every keystroke in the filter) by ~0.4 s.
-        option_list.add_options(options[:FIRST_CHUNK])
-        if len(options) > FIRST_CHUNK:
-            self.call_after_refresh(self._add_rest, options, FIRST_CHUNK, self._generation)
+        # A big glossary goes in by chunks after the first screenful, and its
+        # options are made only as they go in: OptionList measures every
+        # option it holds (~0.1 ms each), and 5,000 made and added at once
+        # held up the first frame (and every keystroke in the filter) by ~0.4 s.
+        options = self._options(groups, self._marked)
+        option_list.add_options(islice(options, FIRST_CHUNK))
+        self.call_after_refresh(self._add_rest, options, self._generation)
 
-    def _add_rest(self, options: list[Option | None], start: int, generation: int) -> None:
+    def _options(
+        self, groups: dict[Kind, list[GlossaryEntry]], new: frozenset[str]
+    ) -> Iterator[Option]:
+        """The list's options, a heading before each kind's entries, made as they are taken."""
+        mentions = self.briefing.mentions
+        digits = len(str(max((len(found) for found in mentions.values()), default=0)))
+        for kind, entries in groups.items():
+            if not entries:
+                continue
+            heading = Content.styled(f"{kind.plural} ({len(entries)})", "bold")
+            yield Option(heading, disabled=True)
+            for entry in entries:
+                # The count leads, in a column of its own: after the name, a long
+                # name pushed it onto a row of its own, where it read as an entry.
+                count = len(mentions.get(entry.id, ()))
+                label = Content.assemble(
+                    (f"{count:>{digits}} ", "dim"), entry.name, new_mark(entry.id in new)
+                )
+                yield Option(label, id=entry.id)
+
+    def _add_rest(self, options: Iterator[Option], generation: int) -> None:
         if generation != self._generation or not self.is_attached:
             return  # the filter changed since: that list is stale
-        end = start + LATER_CHUNK
-        self.items.add_options(options[start:end])
-        if end < len(options):
-            self.set_timer(0.01, lambda: self._add_rest(options, end, generation))
+        chunk = list(islice(options, LATER_CHUNK))
+        if chunk:
+            self.items.add_options(chunk)
+            self.set_timer(0.01, lambda: self._add_rest(options, generation))
 
     def apply_filter(self) -> None:
         value = self.field.value

@@ -1,0 +1,99 @@
+"""What the reader does before its first frame, and what it leaves for after.
+
+Start-up time is measured by benchmarks/bench.py, never here: these tests
+only show that work proportional to the briefing (or not needed to draw
+the first screen) is done once, or later, and still gets done.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.theme import Theme
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from briefing.tui.widgets import glossary
+from briefing.tui.widgets.glossary import FIRST_CHUNK, GlossaryPanel
+from tests.apptools import make_app, reader, until
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def big_glossary(tmp_path: Path) -> Path:
+    from benchmarks.generate import generate
+
+    path = tmp_path / "big.yaml"
+    path.write_text(generate(sections=20, glossary=600, timeline=10, words=40))
+    return path
+
+
+async def test_the_glossary_is_filled_once_at_start_up(
+    big_glossary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Binding `changes` down two levels set it twice more with the same (no) marks:
+    each set refilled the whole list before the first frame."""
+    fills: list[str] = []
+    show_entries = GlossaryPanel.show_entries
+
+    def counted(panel: GlossaryPanel, query: str) -> None:
+        fills.append(query)
+        show_entries(panel, query)
+
+    monkeypatch.setattr(GlossaryPanel, "show_entries", counted)
+    app = make_app(big_glossary, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        listing = reader(app).query_one("#glossary-list", OptionList)
+        await until(pilot, lambda: listing.option_count == 600 + 4, "the whole glossary")
+        assert fills == [""]
+
+
+async def test_a_big_glossary_is_made_as_it_goes_in(
+    big_glossary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fill makes and adds the first screenfuls at once, the rest after a refresh."""
+    made: list[object] = []
+    option = Option
+
+    def counted_option(*args: object, **kwargs: object) -> object:
+        made.append(args[0])
+        return option(*args, **kwargs)  # type: ignore[arg-type]
+
+    app = make_app(big_glossary, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = reader(app).glossary
+        listing = panel.items
+        await until(pilot, lambda: listing.option_count == 600 + 4, "the whole glossary")
+        monkeypatch.setattr(glossary, "Option", counted_option)
+        panel.show_entries("")
+        assert listing.option_count == FIRST_CHUNK
+        assert len(made) == FIRST_CHUNK  # not one option more was made yet
+        await until(pilot, lambda: listing.option_count == 600 + 4, "the rest, after a refresh")
+        assert len(made) == 600 + 4
+
+
+async def test_only_the_theme_in_use_is_checked_before_the_palette_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measuring every theme's contrast is for the palette's theme list, not the first frame."""
+    from briefing.tui import themes
+
+    checked: list[str] = []
+    readable = themes.readable
+
+    def counted(theme: Theme, color_system: str | None) -> bool:
+        checked.append(theme.name)
+        return readable(theme, color_system)
+
+    monkeypatch.setattr(themes, "readable", counted)
+    app = make_app(state_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # The default, and the fallback when the default is unreadable at this depth.
+        assert set(checked) <= {"textual-dark", "ansi-dark"}
+        assert app.theme in checked
+        offered = app.offered_themes()
+        assert set(checked) == set(app.available_themes)
+        assert app.theme in offered
