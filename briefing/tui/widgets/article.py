@@ -15,7 +15,12 @@ screen are styled. Two things are kept here, and never a screen row:
 
 `cursor` and `open_sections` are reactives: the widget moves them itself
 (keys, clicks, scrolling) and the screen watches them; `selected_entry` and
-`changes` come down from the screen by `data_bind`.
+`changes` come down from the screen by `data_bind`. Rows are drawn by an
+`ArticleRenderer` (`articlelines`) the widget owns and hands what it draws.
+
+After each frame the terminal's own cursor is put on the reader's cursor, so
+braille displays and magnifiers follow the reading place; it stays hidden
+(shown, it would blink or cost bytes while idle).
 """
 
 from __future__ import annotations
@@ -23,28 +28,31 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import ClassVar
 
+from rich.style import Style
 from textual import events
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 from briefing.format.model import Briefing
 from briefing.render.layout import Layout
 from briefing.render.position import Anchor, anchor_at_row, anchor_row
+from briefing.render.textsearch import Match
 from briefing.tracking.changes import Changes
 from briefing.tui.bindings import ARTICLE_KEYS, PANE_KEYS
 from briefing.tui.messages import EntryChosen
-from briefing.tui.widgets.articlelines import ArticleDrawing
+from briefing.tui.sizes import MAX_WIDTH, sidebar_width
+from briefing.tui.widgets.articlelines import ArticleRenderer
 from briefing.tui.widgets.changemarks import heading_marks
 from briefing.tui.widgets.focusfix import KeepFocusOnStaleHide, RepaintFocusLines
 from briefing.tui.widgets.targets import Spot, Target, targets_on_rows
 
 
-class ArticleView(
-    ArticleDrawing, KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=True
-):
+class ArticleView(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus=True):
     """The briefing's text, with collapsible sections and marked mentions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*ARTICLE_KEYS, *PANE_KEYS]
@@ -84,8 +92,10 @@ class ArticleView(
     """Mentions of this glossary entry stand out, and `m` steps through them."""
     changes: reactive[Changes | None] = reactive(None)
     """What changed since last read: `[changed]`/`[new]` after the marked titles."""
-    cursor: reactive[Target | None] = reactive(None)
-    """What Enter acts on (None: nothing; the top row shows focus)."""
+    cursor: reactive[Target | None] = reactive(None, repaint=False)
+    """What Enter acts on (None: nothing; the top row shows focus).
+
+    A new cursor repaints only the rows it left and entered (`watch_cursor`)."""
     open_sections: reactive[frozenset[int]] = reactive(frozenset(), repaint=False)
     """Indexes of the open sections; a change wraps the rows again."""
 
@@ -113,9 +123,14 @@ class ArticleView(
         if open_sections is None:
             open_sections = {i for i, s in enumerate(briefing.sections) if not s.collapsed}
         self.set_reactive(ArticleView.open_sections, frozenset(open_sections))
+        self._styles: dict[str, Style] = {}
+        self._frame = (0, Style())
+        """The width and base style of the frame being drawn (see `render_lines`)."""
+        self.renderer = ArticleRenderer(self.layout_rows, self._style)
+        """Draws the rows; its inputs follow this widget's state (the watchers below)."""
+        self.renderer.open_sections = self.open_sections
         self.reading_anchor = Anchor()
         """The reading position: its row is the top row (see `briefing.render.position`)."""
-        self.init_drawing()
         self._section_in_view: int | None = None
         self._section_reported = False
         self._laid_out_for = Size(0, 0)
@@ -129,9 +144,32 @@ class ArticleView(
     def page_height(self) -> int:
         return max(1, self.scrollable_content_region.height)
 
+    @property
+    def text_width(self) -> int:
+        """Columns of text per row: the pane's, capped at `MAX_WIDTH`."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            # Not laid out yet: guess from the window (minus a sidebar), so the
+            # first keys already have rows to move over; a wrong guess costs
+            # one more wrap when the real size arrives.
+            window = self.app.size.width
+            width = window - sidebar_width(window) - 1  # and the scrollbar
+        return max(10, min(width - 2, MAX_WIDTH))
+
+    @property
+    def margin(self) -> int:
+        """Columns left of the text: one, or enough to centre a capped column."""
+        spare = self.scrollable_content_region.width - 2 - self.text_width
+        return 1 + max(0, spare // 2)
+
+    @property
+    def top(self) -> int:
+        return int(self.scroll_offset.y)
+
     def relayout(self) -> None:
         """Wrap again, then put the anchored character back on the top row."""
         rows = self.layout_rows.build(self.text_width, self.open_sections)
+        self.renderer.margin = self.margin
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         self._laid_out_for = self.scrollable_content_region.size
         self._place_anchor()
@@ -177,7 +215,8 @@ class ArticleView(
     def watch_changes(self, changes: Changes | None) -> None:
         self.set_section_marks(heading_marks(self.briefing, changes))
 
-    def watch_open_sections(self) -> None:
+    def watch_open_sections(self, open_sections: frozenset[int]) -> None:
+        self.renderer.open_sections = open_sections
         if self.is_mounted:
             self.relayout()
 
@@ -208,8 +247,112 @@ class ArticleView(
             self._section_in_view, self._section_reported = section, True
             self.post_message(self.SectionInView(section))
 
-    def watch_selected_entry(self) -> None:
+    def watch_selected_entry(self, entry: str | None) -> None:
+        self.renderer.selected_entry = entry
         self.refresh()
+
+    # Drawing -----------------------------------------------------------
+
+    @property
+    def section_marks(self) -> dict[int, str]:
+        """A short mark drawn after a section's title (the change tracker's `[changed]`)."""
+        return self.renderer.section_marks
+
+    def set_section_marks(self, marks: dict[int, str]) -> None:
+        """Marks per section index, shown after each title (plain text, one line)."""
+        self.renderer.section_marks = marks
+        self.refresh()
+
+    @property
+    def matches(self) -> list[Match]:
+        """Search matches, in reading order."""
+        return self.renderer.matches
+
+    @matches.setter
+    def matches(self, matches: list[Match]) -> None:
+        self.renderer.matches = matches
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self.renderer.forget()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(f"article--{name}", partial=True)
+            self._styles[name] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self._frame
+        return self.renderer.strip(self.top + y, width, base)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Once per frame, not per row: `rich_style` walks the ancestors.
+        self._frame = (self.scrollable_content_region.width, self.rich_style)
+        self.renderer.margin = self.margin
+        lines = self._kept_lines(crop) if self._plain_box() else super().render_lines(crop)
+        if self.has_focus:
+            self._place_terminal_cursor()
+        return lines
+
+    def _plain_box(self) -> bool:
+        """Whether Textual's styling of a row would only pad it to the widget's width.
+
+        True for the stylesheet's article (no border, outline, padding, tint,
+        opacity or hatch); a theme or stylesheet that adds one gets Textual's
+        own path.
+        """
+        styles = self.styles
+        return (
+            not any(edge for edge, _color in styles.border)
+            and not any(edge for edge, _color in styles.outline)
+            and not any(styles.padding)
+            and not styles.tint.a
+            and styles.opacity == 1.0
+            and styles.text_opacity == 1.0
+            and not styles.has_rule("hatch")
+            and self.border_title is None
+            and self.border_subtitle is None
+        )
+
+    def _kept_lines(self, crop: Region) -> list[Strip]:
+        """The rows as Textual's styling would give them, but the same strips each frame.
+
+        Textual styles every row of a widget into a new strip at each
+        repaint, so after a one-row scroll each row on screen was filtered,
+        cut and turned into escape codes again though only one had changed.
+        The renderer keeps its strips by row number, and the padding and
+        filters here are cached on each strip by Textual itself, so a row
+        drawn before comes back as the very strip the compositor already
+        cut and encoded.
+        """
+        width, base = self._frame
+        full = self.size.width
+        base_background, background = self.background_colors
+        pad = VisualStyle(background=base_background + background).rich_style
+        filters = self.get_line_filters()
+        top, strip_for = self.top, self.renderer.strip
+        lines = []
+        for y in crop.line_range:
+            line = strip_for(top + y, width, base).adjust_cell_length(full, pad)
+            for line_filter in filters:
+                line = line.apply_filter(line_filter, background)
+            lines.append(line)
+        if crop.column_span != (0, full):
+            start, end = crop.column_span
+            lines = [line.crop(start, end) for line in lines]
+        return lines
+
+    def _place_terminal_cursor(self) -> None:
+        """Put the terminal's cursor on the cursor target (or the top row), so
+        braille displays and magnifiers follow the reader's place."""
+        region = self.scrollable_content_region
+        row, column = self.renderer.cursor_cell(self.top)
+        x = region.x + min(self.margin + column, max(0, region.width - 1))
+        self.app.cursor_position = Offset(x, region.y + max(0, row - self.top))
 
     # The cursor --------------------------------------------------------
 
@@ -221,19 +364,42 @@ class ArticleView(
     def focus_lines(self) -> tuple[int, int]:
         """The cursor's rows show focus (a heading or a name may wrap); with no
         cursor, the top row, where the terminal's cursor goes."""
-        cursor = self.cursor
-        first = self.cursor_row()
-        if cursor is None or first is None:
-            return self.top, 1
-        if cursor.heading is not None:
-            end = len(self.layout_rows.units[cursor.unit].text)
-        else:
-            end = cursor.end
-        last = self.layout_rows.row_of(cursor.unit, max(cursor.start, end - 1))
+        return self._target_lines(self.cursor) or (self.top, 1)
+
+    def _target_lines(self, target: Target | None) -> tuple[int, int] | None:
+        """(first row, count) a target is drawn on (None: none, or not laid out)."""
+        if target is None:
+            return None
+        layout = self.layout_rows
+        first = layout.row_of(target.unit, target.start)
+        if first is None:
+            return None
+        heading = target.heading is not None
+        end = len(layout.units[target.unit].text) if heading else target.end
+        last = layout.row_of(target.unit, max(target.start, end - 1))
         return first, (first if last is None else max(first, last)) - first + 1
 
     def set_cursor(self, target: Target | None) -> None:
         self.cursor = target
+
+    def watch_cursor(self, old: Target | None, new: Target | None) -> None:
+        """Repaint the rows the cursor left and entered, not the pane.
+
+        A scroll repaints every row anyway; a cursor moved in place (a click,
+        the next mention on screen) sends two rows, not a screenful.
+        """
+        self.renderer.cursor = new
+        top, bottom = self.top, self.top + self.page_height
+        shown = False
+        for lines in (self._target_lines(old), self._target_lines(new)):
+            if lines is not None:
+                first, count = lines
+                self.refresh_lines(first, count)
+                shown = shown or (first < bottom and first + count > top)
+        if not shown:
+            # Neither on screen: the top row, so the terminal's cursor (see
+            # `_place_terminal_cursor`) still moves to where focus now is.
+            self.refresh_lines(top, 1)
 
     def _keep_cursor_visible(self, direction: int) -> None:
         row = self.cursor_row()

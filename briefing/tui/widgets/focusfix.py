@@ -175,8 +175,15 @@ async def dispatch_key_now(app: App[Any], event: events.Key) -> bool:
     if active is None:
         return False
     if active.enabled:
-        await app.run_action(active.binding.action, active.node)
-        await settle(screen)
+        # One frame for everything the key does: without the batch, the
+        # screen's frame timer drew the article between two turns of `settle`
+        # and what a message changed after (the top bar naming a new section)
+        # waited a frame period (1/60 s) for a second frame of its own.
+        with app.batch_update():
+            await app.run_action(active.binding.action, active.node)
+            await settle(screen)
+        if app.screen.is_attached:
+            app.screen.check_idle()  # the frame, now the batch is over
     return True
 
 
