@@ -115,9 +115,13 @@ def _serve(sock: socket.socket, paths: list[str]) -> int:
     _warm_up()
     from briefing.serve.forkedreader import prepare
     from briefing.store.library import Library, discover
+    from briefing.store.modelcache import write_pending
 
     library: Library = discover(paths)
     prepare(library)
+    # Kept here, once, in the server's cache folder: a reader forked with
+    # models still pending would each pickle them again after its first frame.
+    write_pending()
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
@@ -154,6 +158,7 @@ def _serve(sock: socket.socket, paths: list[str]) -> int:
         elif message.get("op") == "reload":
             library = discover(paths)
             prepare(library)
+            write_pending()
             gc.unfreeze()  # so the dropped library's cycles can be collected
             gc.collect()
             gc.freeze()

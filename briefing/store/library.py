@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.format.cleaning import plain_line
-from briefing.format.loader import BriefingError, Diagnostic, display_path, load_path
+from briefing.format.loader import BriefingError, Diagnostic, display_path
 from briefing.format.model import Briefing
+from briefing.store.modelcache import load_kept
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -250,7 +251,7 @@ def discover(
 
 def add_file(library: Library, seen: dict[str, Found], file: Path, origin: str) -> None:
     try:
-        loaded = load_path(file)
+        loaded = load_kept(file)
     except BriefingError as error:
         library.diagnostics.extend(error.diagnostics)
         library.refused += 1
