@@ -46,6 +46,9 @@ class Subject:
     keys: dict[str, list[bytes]] = field(default_factory=dict)
     cwd: Path = ROOT
     """Where it runs: `python -m briefing` imports the briefing found there."""
+    first_open: bool = False
+    """Each run with an empty cache folder: the file as if never opened before
+    (no kept model, `briefing.store.modelcache`)."""
 
 
 @dataclass
@@ -107,6 +110,8 @@ def wait_for_marker(terminal: Terminal, marker: str, timeout: float = 60.0) -> f
 
 
 def run_once(subject: Subject, env: dict[str, str], presses: int, idle: float) -> Run:
+    if subject.first_open:
+        env = {**env, "XDG_CACHE_HOME": tempfile.mkdtemp(prefix="briefing-bench-cache-")}
     started = time.perf_counter()
     terminal = Terminal(subject.argv, columns=COLUMNS, lines=LINES, env=env, cwd=str(subject.cwd))
     try:
@@ -205,6 +210,10 @@ def main() -> None:
             Subject("(c0) limits, baseline", [*briefing, str(big)], "Commands", reader_keys,
                     cwd=base),
         ]  # fmt: skip
+    subjects.append(
+        Subject("(c1) limits, first open", [*briefing, str(big)], "Commands", {"j": [b"j"]},
+                first_open=True)
+    )  # fmt: skip
 
     results: dict[str, list[Run]] = {s.name: [] for s in subjects}
     for subject in subjects:  # warm-up: page cache, .pyc files

@@ -97,3 +97,18 @@ async def test_only_the_theme_in_use_is_checked_before_the_palette_opens(
         offered = app.offered_themes()
         assert set(checked) == set(app.available_themes)
         assert app.theme in offered
+
+
+async def test_a_big_file_loaded_afresh_is_kept_after_the_first_frame(tmp_path: Path) -> None:
+    """The next start of the same file takes its checked model from the cache folder."""
+    from benchmarks.generate import generate
+    from briefing.store import modelcache
+
+    path = tmp_path / "kept.yaml"
+    path.write_text(generate(sections=60, glossary=200, timeline=40, words=120))
+    modelcache.load_kept(path)  # as the command line's library does
+    folder = modelcache.cache_dir()
+    assert not folder.exists(), "nothing pickled before the first frame"
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any(folder.glob("*.model")), "the model kept")
