@@ -29,13 +29,13 @@ from briefing.tui.app import BriefingApp
 after = BriefingApp._after_first_frame
 out = Path(sys.argv[1])
 loaded = []
-load_path = briefing.store.library.load_path
+load_kept = briefing.store.library.load_kept
 
 def counted_load(path):
     loaded.append(str(path))
-    return load_path(path)
+    return load_kept(path)
 
-briefing.store.library.load_path = counted_load
+briefing.store.library.load_kept = counted_load
 
 def snapshot(self):
     out.write_text(json.dumps({"modules": sorted(sys.modules), "loaded": loaded}))

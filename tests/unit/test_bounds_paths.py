@@ -185,7 +185,7 @@ def test_each_real_file_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyP
         loads.append(path)
         return load_path(path)
 
-    monkeypatch.setattr("briefing.store.library.load_path", counting)
+    monkeypatch.setattr("briefing.store.library.load_kept", counting)
     also = [str(tmp_path / "alias"), f"{folder}/", str(folder / ".." / "news")]
     environ = {"BRIEFING_PATH": os.pathsep.join([*also, str(folder / "s3.yaml")])}
     found = discover([str(folder)], environ)
