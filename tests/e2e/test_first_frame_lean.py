@@ -96,6 +96,7 @@ def test_the_probe_sees_the_reader(at_first_frame: set[str]) -> None:
     "module",
     [
         "importlib.metadata",  # only `--version` needs the installed version
+        "tomllib",  # only a preferences.toml to take in
         "briefing.tui.palette",  # the command palette's providers
         "briefing.tui.screens.libraryscreen",
         "briefing.tui.screens.help",
