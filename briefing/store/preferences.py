@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +76,10 @@ def _read_file(path: Path) -> bytes:
 
 
 def _parse(data: bytes) -> dict[str, object]:
+    # Imported here: only a preferences.toml to take in needs it, and the
+    # reader's start-up otherwise paid ~2 ms for it.
+    import tomllib
+
     return tomllib.loads(data.decode("utf-8"))  # TOMLDecodeError is a ValueError
 
 

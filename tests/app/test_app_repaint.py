@@ -18,11 +18,12 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from briefing.tui.app import BriefingApp
 from briefing.tui.screens.readerscreen import ReaderScreen
 from briefing.tui.widgets.article import ArticleView
 from briefing.tui.widgets.articlelines import ArticleRenderer
 from briefing.tui.widgets.targets import targets_on_rows
-from tests.apptools import BUNDLED, make_app, reader
+from tests.apptools import BUNDLED, make_app, reader, until
 
 
 class Counter:
@@ -132,10 +133,14 @@ async def test_a_key_that_changes_the_section_draws_one_frame(
     """The top bar names the new section in the same frame as the scroll,
     not in a second frame a frame period later."""
     frames = spy(monkeypatch, ReaderScreen, "render_lines")
+    started = spy(monkeypatch, BriefingApp, "_after_first_frame")
     app = make_app(BUNDLED, tmp_path, fresh=True)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = reader(app)
         article = screen.article
+        # Counted from when start-up has drawn all it asked for: on a loaded
+        # machine its last frame can still be due when the first key arrives.
+        await until(pilot, lambda: started.count > 0, "the start-up's frames")
         await pilot.pause()
         changed = 0
         for _ in range(60):

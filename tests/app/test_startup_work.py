@@ -14,6 +14,8 @@ from textual.theme import Theme
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from briefing.tui.screens.readerscreen import ReaderScreen
+from briefing.tui.sizes import NARROW, breakpoint_class
 from briefing.tui.widgets import glossary
 from briefing.tui.widgets.glossary import FIRST_CHUNK, GlossaryPanel
 from tests.apptools import make_app, reader, until
@@ -112,3 +114,59 @@ async def test_a_big_file_loaded_afresh_is_kept_after_the_first_frame(tmp_path: 
     app = make_app(path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: any(folder.glob("*.model")), "the model kept")
+
+
+def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Layout passes of the reader screen after its first (Textual publishes each one)."""
+    layouts: list[object] = []
+    on_mount = ReaderScreen.on_mount
+
+    def counting(screen: ReaderScreen) -> None:
+        screen.screen_layout_refresh_signal.subscribe(screen, layouts.append)
+        on_mount(screen)
+
+    monkeypatch.setattr(ReaderScreen, "on_mount", counting)
+    return layouts
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24), (50, 20), (150, 40)])
+async def test_the_first_frame_is_not_laid_out_again_for_the_same_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """Textual told the screen its size three more times at start-up, each time
+    laying out and drawing it all again; the breakpoint classes, set by the first
+    of them, changed the sidebar's width after the first frame. What is left is
+    Textual's own: the layouts the widgets asked for while mounting, and the pass
+    that shows the scrollbars once their content's size is known."""
+    layouts = count_layouts(monkeypatch)
+    app = make_app(state_dir=tmp_path)
+    async with app.run_test(size=size) as pilot:
+        screen = reader(app)
+        await until(pilot, lambda: screen.article.virtual_size.height > 0, "the article")
+        for _ in range(5):
+            await pilot.pause()
+        assert len(layouts) <= 2
+        width = size[0]
+        assert screen.has_class(breakpoint_class(width) or "-x") == bool(breakpoint_class(width))
+        assert screen.narrow == (width < NARROW)
+        assert screen.show_sidebar == (width >= NARROW)
+        assert screen.sidebar.display == screen.show_sidebar
+
+
+async def test_a_real_resize_still_lays_the_screen_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(state_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = reader(app)
+        await pilot.pause()
+        layouts: list[object] = []
+        screen.screen_layout_refresh_signal.subscribe(screen, layouts.append)
+        await pilot.resize_terminal(50, 20)
+        await until(pilot, lambda: screen.narrow, "the narrow layout")
+        assert layouts
+        assert screen.has_class("-narrow") and not screen.show_sidebar
+        assert screen.outer_size == (50, 20)
+        await pilot.resize_terminal(150, 40)
+        await until(pilot, lambda: screen.has_class("-wide"), "the wide layout")
+        assert screen.show_sidebar and not screen.narrow

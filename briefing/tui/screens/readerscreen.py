@@ -104,10 +104,13 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         open_sections = None
         if self.state.open_sections is not None:
             open_sections = {ids.index(i) for i in self.state.open_sections if i in ids}
+        # Fitted to the window before the first layout: classes set after it
+        # (by the first Resize) laid out and drew the screen a second time.
+        self._fit_width(self.app.size.width)
         topbar = TopBar(id="topbar")
-        # The outlet and date until the first Resize says where the view is:
+        # The outlet and date until the article says which section is in view:
         # the first frame must not show an empty top line.
-        topbar.show_place(briefing, None, is_open=True, changes=None, tiny=False)
+        topbar.show_place(briefing, None, is_open=True, changes=None, tiny=self.has_class("-tiny"))
         yield topbar
         article = ArticleView(briefing, open_sections, id="article")
         if self.state.position is not None:
@@ -216,14 +219,34 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         )  # fmt: skip
 
     def on_resize(self, event: Resize) -> None:
-        width = event.size.width
+        if event.size == self.outer_size:
+            # Textual sends the screen the size it already has up to three
+            # times at start-up (the app's own first size, the terminal's,
+            # and the screen's first layout telling it its size), and each
+            # one lays out and draws the whole screen again. Nothing changed:
+            # the default handler (that layout) is skipped.
+            event.prevent_default()
+            return
+        self._fit_width(event.size.width)
+        self._update_topbar()
+
+    def _fit_width(self, width: int) -> None:
+        """Breakpoint classes and the sidebar for a window `width` columns wide."""
         current = breakpoint_class(width)
         for name in (*SIDEBAR_WIDTHS, "-narrow"):
             if name:
                 self.set_class(name == current, name)
         self.set_class(width < TINY, "-tiny")
-        self.narrow = current == "-narrow"
-        self._update_topbar()
+        if self.is_mounted:
+            self.narrow = current == "-narrow"
+            return
+        # Before the first layout, without the watchers (they reach for the
+        # widgets, not composed yet): the values and the class they would set.
+        narrow = current == "-narrow"
+        show = not narrow and self.sidebar_preference
+        self.set_reactive(ReaderScreen.narrow, narrow)
+        self.set_reactive(ReaderScreen.show_sidebar, show)
+        self.set_class(not show, "-no-sidebar")
 
     def watch_narrow(self, narrow: bool) -> None:
         self.show_sidebar = not narrow and self.sidebar_preference
