@@ -262,13 +262,22 @@ def run_session(library: Library, *, anonymous: bool, drawn: int = -1) -> int:
 
     # Textual read these when the zygote imported it; this session's terminal decides.
     setattr(textual.constants, "COLOR_SYSTEM", color_system(os.environ))  # noqa: B010
+    import gc
+
     from briefing.tui.driver import ReaderDriver
 
+    # As in `run_reader`: until the first frame, the collector would only scan
+    # what start-up makes to keep; the after-first-frame hook freezes it and
+    # turns the collector back on.
+    gc.disable()
     app = _served_app_class()(
         found.briefing, library=library, anonymous=anonymous, drawn=drawn,
         driver_class=ReaderDriver,
     )  # fmt: skip
-    result = app.run()
+    try:
+        result = app.run()
+    finally:
+        gc.enable()  # when the session ended before its first frame
     from briefing.tui.app import finish_saving
 
     finish_saving()
