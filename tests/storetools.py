@@ -10,13 +10,21 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from briefing.store.statestore import flush_all
+
 BUNDLED_ID = "iran-pakistan-2024-01"
 
 
 def saved_state(
     folder: Path, briefing_id: str = BUNDLED_ID, reader: str | None = None
 ) -> dict[str, Any] | None:
-    """The reading state saved in `folder`'s state.sqlite3 (any reader when None), or None."""
+    """The reading state saved in `folder`'s state.sqlite3 (any reader when None), or None.
+
+    A reader in this process queues its saves for the store's writer thread, and
+    `briefing` flushes that queue only on its way out (`run_reader`); a Pilot test
+    ends without that step, so the queue is flushed here first, as the process would.
+    """
+    flush_all()
     database = folder / "state.sqlite3"
     if not database.exists():
         return None
