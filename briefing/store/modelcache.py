@@ -2,8 +2,8 @@
 
 Loading a briefing at FORMAT.md's limits (2 MB: 1,000 sections, 5,000 entries)
 costs about 0.55 s: libyaml's events, the schema checks, the mention finder.
-The checked model, pickled, loads in about 0.1 s. An entry is found by the
-SHA-256 of everything the result depends on: the file's bytes, the name
+The checked model, pickled, loads in about 0.1 s. An entry is found by a
+256-bit BLAKE2b hash of everything the result depends on: the file's bytes, the name
 messages show it by, its path, and the loader's own code (the source of
 `briefing.format` and Python's version), so an edited file, an upgraded
 reader or a changed loader never gets a model made from something else.
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
 import pickle
 import stat
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import briefing.format as format_package
 from briefing.format.cleaning import plain_line
+from briefing.format.hashing import blake2b
 from briefing.format.loader import (
     BriefingError,
     Diagnostic,
@@ -64,7 +64,7 @@ def _code_fingerprint() -> bytes:
     """What the loader's result depends on besides the file: its code, and Python."""
     global _code
     if _code is None:
-        digest = hashlib.sha256(sys.version.encode())
+        digest = blake2b(sys.version.encode(), digest_size=32)
         digest.update(str(pickle.HIGHEST_PROTOCOL).encode())
         package = Path(format_package.__file__ or "").parent
         for source in sorted([*package.glob("*.py"), *package.glob("data/*")]):
@@ -76,7 +76,7 @@ def _code_fingerprint() -> bytes:
 
 
 def entry_name(data: bytes, shown: str, path: Path) -> str:
-    digest = hashlib.sha256(_code_fingerprint())
+    digest = blake2b(_code_fingerprint(), digest_size=32)
     for part in (shown.encode("utf-8", "surrogateescape"), os.fsencode(path)):
         digest.update(len(part).to_bytes(8, "big") + part)
     digest.update(data)

@@ -19,12 +19,12 @@ remembered text for one section nobody reads word by word.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+from briefing.format.hashing import blake2b
 from briefing.format.model import Briefing, GlossaryEntry, Points, Quote, Section, TimelineEvent
 
 DIFF_LIMIT = 20_000
@@ -38,7 +38,7 @@ Diff: TypeAlias = tuple[tuple[Op, str], ...]
 
 def digest(text: str) -> str:
     """A short, stable content hash (hex)."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 # What is compared ------------------------------------------------------
@@ -118,7 +118,7 @@ def briefing_hash(briefing: Briefing) -> str:
     does, only when something changed or is being remembered). 15 ms for a
     briefing at the format's limits, 0.1 ms for the bundled one.
     """
-    hasher = hashlib.blake2b(digest_size=16)
+    hasher = blake2b(digest_size=16)
     update = hasher.update
 
     def feed(*texts: str) -> None:
