@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.feeds import MEDIA_TYPE, NAMESPACE, PREFIX
-from briefing.format.fields import SLUG, format_date_time, parse_date_time
+from briefing.format.bounds import SLUG
+from briefing.format.fields import parse_date_time
+from briefing.format.model import format_date_time
 
 ATOM = "http://www.w3.org/2005/Atom"
 # What XML 1.0 cannot hold at all (the loader has already replaced C0/C1 controls).

@@ -26,8 +26,8 @@ from urllib.parse import urljoin
 
 from briefing.feeds import NAMESPACE
 from briefing.feeds.fetch import FetchError, check_url
+from briefing.format.bounds import MAX_SLUG, SLUG
 from briefing.format.cleaning import plain_line
-from briefing.format.fields import MAX_SLUG, SLUG
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 

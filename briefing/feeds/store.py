@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.feeds.files import atomic_write, set_aside
-from briefing.format.fields import SLUG
+from briefing.format.bounds import SLUG
 from briefing.store.library import feeds_dir
 
 STORE_VERSION = 1

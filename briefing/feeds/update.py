@@ -22,8 +22,9 @@ from briefing.feeds.fetch import Fetched, FetchError, fetch
 from briefing.feeds.files import atomic_write
 from briefing.feeds.parse import Offered, ParsedFeed, parse_feed
 from briefing.feeds.store import Feed
-from briefing.format.fields import format_date_time, parse_date_time
+from briefing.format.fields import parse_date_time
 from briefing.format.loader import BriefingError, display_path, load_bytes, load_path
+from briefing.format.model import format_date_time
 
 if TYPE_CHECKING:
     import httpx

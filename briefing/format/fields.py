@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
+from briefing.format.bounds import MAX_SLUG, SLUG
 from briefing.format.cleaning import clean_text
 from briefing.format.model import PartialDate
 from briefing.format.yamlsafe import (
@@ -24,8 +25,6 @@ from briefing.format.yamlsafe import (
 )
 
 MAX_TEXT = 100_000
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-MAX_SLUG = 64
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 _DATE_TIME = re.compile(
@@ -278,9 +277,3 @@ def parse_date_time(value: str) -> dt.datetime | None:
         )  # fmt: skip
     except ValueError:
         return None
-
-
-def format_date_time(value: dt.datetime) -> str:
-    """RFC 3339, with Z for UTC: the form the exports and the feed write."""
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text

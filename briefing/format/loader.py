@@ -5,6 +5,10 @@ decodes strict UTF-8, composes YAML without recursion, refuses what FORMAT.md
 refuses, cleans what it cleans, and reports every problem as
 `PATH:LINE:COLUMN: severity: message`. What comes out is a `Briefing` whose
 every string is safe for a terminal and whose mentions are already computed.
+
+The checker (PyYAML and the schema) is imported by the first load, not with
+this module: a reader opening a kept model (`briefing.store.modelcache`)
+never needs it, and PyYAML alone is ~15 ms and ~1.5 MiB of its start-up.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from briefing.format.bounds import MAX_BYTES
 from briefing.format.cleaning import plain_line
-from briefing.format.mentions import MAX_MENTIONS
 from briefing.format.model import Briefing
-from briefing.format.validate import SchemaReader
-from briefing.format.yamlsafe import MAX_BYTES, Problem, YamlRefused, compose, decode
+
+if TYPE_CHECKING:
+    from briefing.format.validate import SchemaReader
+    from briefing.format.yamlsafe import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +120,9 @@ def load_bytes(data: bytes, shown: str = "<input>", path: Path | None = None) ->
 
 
 def _load(data: bytes, shown: str, path: Path | None) -> Loaded:
+    from briefing.format.validate import SchemaReader
+    from briefing.format.yamlsafe import YamlRefused, compose, decode
+
     try:
         root, problems = compose(decode(data))
     except YamlRefused as refused:
@@ -137,6 +147,9 @@ def _mention_limit(reader: SchemaReader) -> None:
     The finder counted them all while storing at most the limit, so even a
     file of two million mentions is refused without holding them.
     """
+    from briefing.format.mentions import MAX_MENTIONS
+    from briefing.format.yamlsafe import Problem
+
     finder = reader.finder
     most = finder.most_mentioned()
     if finder.total <= MAX_MENTIONS or most is None:
@@ -169,6 +182,8 @@ def _diagnostics(shown: str, problems: Iterable[Problem]) -> list[Diagnostic]:
 
 def _first(ordered: list[Problem]) -> list[Problem]:
     """The first MAX_DIAGNOSTICS problems, errors before warnings, and "and N more"."""
+    from briefing.format.yamlsafe import Problem
+
     errors = [p for p in ordered if p.severity == "error"]
     keep = errors[:MAX_DIAGNOSTICS]
     room = MAX_DIAGNOSTICS - len(keep)

@@ -168,6 +168,12 @@ class PartialDate:
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
 
+def format_date_time(value: dt.datetime) -> str:
+    """RFC 3339, with Z for UTC: the form the exports and the feed write."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:
     """A dated event, optionally pointing at the section that tells it."""

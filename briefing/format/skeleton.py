@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from briefing.commandline import command_parser
+from briefing.format.bounds import MAX_SLUG, SLUG
 from briefing.format.cleaning import plain_line
-from briefing.format.fields import MAX_SLUG, SLUG
 from briefing.format.json_schema import EDITOR_FILE
 
 SKELETON = """\

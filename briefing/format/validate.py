@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from briefing.format.fields import MAX_SLUG, SLUG, Fields, T, describe
+from briefing.format.bounds import MAX_SLUG, SLUG
+from briefing.format.fields import Fields, T, describe
 from briefing.format.mentions import MentionFinder
 from briefing.format.model import (
     FORMAT_VERSION,

@@ -18,13 +18,14 @@ from typing import Any, TypeAlias
 import yaml
 from yaml import events
 
+from briefing.format.bounds import MAX_BYTES
+
 _Parser: Any
 try:
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _Parser = None
 
-MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_NODES = 300_000
 """Values in one file. FORMAT.md caps sections, entries and events but not

@@ -14,8 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from briefing.format.fields import format_date_time
-from briefing.format.model import Briefing, Kind, Paragraph, Passage, Points, Quote, Section
+from briefing.format.model import (
+    Briefing,
+    Kind,
+    Paragraph,
+    Passage,
+    Points,
+    Quote,
+    Section,
+    format_date_time,
+)
 
 LineKind = Literal[
     "title", "meta", "summary", "heading", "lede", "text", "quote", "speaker", "point",

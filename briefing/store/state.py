@@ -22,8 +22,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from briefing.format.bounds import SLUG
 from briefing.format.cleaning import plain_line
-from briefing.format.fields import SLUG
 from briefing.render.position import SavedPosition
 from briefing.store.imports import take_in
 from briefing.store.safefile import check_json_nesting, read_json_bytes

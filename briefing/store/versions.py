@@ -24,8 +24,8 @@ import json
 import time
 from pathlib import Path
 
+from briefing.format.bounds import SLUG
 from briefing.format.cleaning import plain_line
-from briefing.format.fields import SLUG
 from briefing.format.model import Briefing
 from briefing.store.imports import take_in
 from briefing.store.safefile import read_json_bytes

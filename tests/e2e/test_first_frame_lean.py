@@ -122,3 +122,14 @@ def test_a_named_file_opens_without_loading_the_rest_of_the_library(tmp_path: Pa
     named = ROOT / "content" / "iran-pakistan-2024-01.yaml"
     found = at_the_first_frame(tmp_path, str(named), BRIEFING_PATH=str(folder))
     assert found["loaded"] == [str(named)]
+
+
+def test_a_briefing_opened_again_starts_without_the_yaml_parser(tmp_path: Path) -> None:
+    """The first open reads the YAML and keeps the checked model after the first frame;
+    the next start comes from that model, so PyYAML and the checker (~15 ms and
+    ~1.5 MiB of start-up) are not imported at all (briefing.store.modelcache)."""
+    checker = {"yaml", "briefing.format.yamlsafe", "briefing.format.validate"}
+    first = at_the_first_frame(tmp_path, str(ROOT / "content"))
+    assert checker <= set(first["modules"]), "the first open reads the file"
+    again = at_the_first_frame(tmp_path, str(ROOT / "content"))
+    assert checker.isdisjoint(again["modules"])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.format import fields, mentions, yamlsafe
+from briefing.format import bounds, fields, mentions, yamlsafe
 from briefing.format import validate as schema
 from briefing.format.loader import BriefingError, load_bytes
 from briefing.format.model import FORMAT_VERSION, Kind
@@ -109,11 +109,11 @@ def test_limits() -> None:
         fields.MAX_TEXT,
     )
     size = re.search(r"larger than (\d+) MiB, or nests deeper than (\d+) levels", text)
-    assert size and number(size.group(1)) * 1024 * 1024 == yamlsafe.MAX_BYTES
+    assert size and number(size.group(1)) * 1024 * 1024 == bounds.MAX_BYTES
     assert number(size.group(2)) == yamlsafe.MAX_DEPTH
     slug = re.search(r"slug: text matching `([^`]+)`, at most (\d+) characters", text)
-    assert slug and slug.group(1) == fields.SLUG.pattern.replace("(?:", "(")
-    assert number(slug.group(2)) == fields.MAX_SLUG
+    assert slug and slug.group(1) == bounds.SLUG.pattern.replace("(?:", "(")
+    assert number(slug.group(2)) == bounds.MAX_SLUG
     assert mentions_cap == mentions.MAX_MENTIONS
 
 

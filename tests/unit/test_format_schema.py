@@ -24,7 +24,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator, Draft202012Validator
 
-from briefing.format import fields
+from briefing.format import bounds, fields
 from briefing.format import validate as loader_schema
 from briefing.format.model import FORMAT_VERSION, Kind
 from briefing.format.skeleton import skeleton
@@ -288,8 +288,8 @@ def test_schema_limits_and_keys_are_the_loaders() -> None:
     assert props["timeline"]["maxItems"] == loader_schema.MAX_TIMELINE
     assert defs["entry"]["properties"]["aliases"]["maxItems"] == loader_schema.MAX_ALIASES
     assert defs["text"]["maxLength"] == fields.MAX_TEXT
-    assert defs["slug"]["maxLength"] == fields.MAX_SLUG
-    assert defs["slug"]["pattern"] == f"^{fields.SLUG.pattern.replace('(?:', '(')}$"
+    assert defs["slug"]["maxLength"] == bounds.MAX_SLUG
+    assert defs["slug"]["pattern"] == f"^{bounds.SLUG.pattern.replace('(?:', '(')}$"
     assert defs["entry"]["properties"]["kind"]["enum"] == [kind.value for kind in Kind]
     assert SCHEMA["required"] == list(loader_schema.TOP_REQUIRED)
     top = set(loader_schema.TOP_REQUIRED + loader_schema.TOP_OPTIONAL)

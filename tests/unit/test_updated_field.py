@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.format.fields import format_date_time, parse_date_time
+from briefing.format.fields import parse_date_time
 from briefing.format.loader import BriefingError, load_bytes
+from briefing.format.model import format_date_time
 from briefing.render.exports import to_json, to_markdown, to_text
 
 BASE = """\
