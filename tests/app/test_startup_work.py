@@ -170,3 +170,36 @@ async def test_a_real_resize_still_lays_the_screen_out(
         await pilot.resize_terminal(150, 40)
         await until(pilot, lambda: screen.has_class("-wide"), "the wide layout")
         assert screen.show_sidebar and not screen.narrow
+
+
+def styles_of(screen: ReaderScreen) -> dict[int, str]:
+    """Every node's computed CSS (base and inline rules together), by identity."""
+    return {id(node): node.styles.css for node in screen.walk_children(with_self=True)}
+
+
+async def test_the_first_resume_leaves_the_styles_mounting_gave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual restyled every node of the reader when it first resumed, though
+    each had been styled as it mounted: the skipped pass changes nothing."""
+    from textual.app import App
+
+    restyles: list[object] = []
+    update_styles = App.update_styles
+
+    def counting(app: App[object], node: object, animate: bool = True) -> None:
+        if isinstance(node, ReaderScreen):
+            restyles.append(node)
+        update_styles(app, node, animate)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "update_styles", counting)
+    app = make_app(state_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await until(pilot, lambda: screen.article.virtual_size.height > 0, "the article")
+        await pilot.pause()
+        assert restyles == [], "the whole screen restyled at start-up"
+        mounted = styles_of(screen)
+        screen.update_node_styles(animate=False)
+        await pilot.pause()
+        assert styles_of(screen) == mounted

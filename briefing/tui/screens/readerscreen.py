@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.events import Resize
+from textual.events import Resize, ScreenResume
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -139,6 +139,21 @@ class ReaderScreen(NoScreenRepaintOnFocus, Screen[None]):
         """The article's search (query, matches, the current one), made with the bar."""
         yield bar
         yield KeyHints()
+
+    _resumed_before = False
+
+    def post_message(self, message: Message) -> bool:
+        if isinstance(message, ScreenResume) and not self._resumed_before:
+            self._resumed_before = True
+            if message.refresh_styles:
+                # Every node was styled as it mounted, against the stylesheet
+                # of now, and a class changed since restyles its own node:
+                # Textual's restyle of the whole screen at its first resume
+                # repeats that (about 6 ms of the bundled briefing's first
+                # frame). Later resumes, back from help or the library, keep
+                # Textual's restyle.
+                message = ScreenResume(refresh_styles=False)
+        return super().post_message(message)
 
     # The parts, by type ------------------------------------------------
 
