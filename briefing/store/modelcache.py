@@ -2,7 +2,7 @@
 
 Loading a briefing at FORMAT.md's limits (2 MB: 1,000 sections, 5,000 entries)
 costs about 0.55 s: libyaml's events, the schema checks, the mention finder.
-The checked model, pickled, loads in about 0.1 s. A small file is kept too:
+The checked model, pickled, loads in about 0.03 s. A small file is kept too:
 its YAML reads in a few milliseconds, but reading it at all imports PyYAML
 and the checker, ~15 ms and ~1.5 MiB of a reader's start-up, where the
 bundled briefing's model unpickles in 1.5 ms. An entry is found by a

@@ -204,3 +204,24 @@ def test_the_least_recently_opened_go_past_the_bound(
     load_kept(paths[-1])
     load_kept(paths[0])
     assert loads == [display_path(paths[0])], "the oldest went, the newest stayed"
+
+
+def test_a_model_pickles_by_its_fields_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each model object is its class and its fields: the per-object state
+    methods `dataclasses` writes (each calls `fields()`) were most of the cost."""
+    from briefing.format import model
+
+    def refused(*_: object) -> None:
+        raise AssertionError("pickled through dataclasses' state methods")
+
+    loaded = loader.load_path(big_file(tmp_path))
+    for value in vars(model).values():
+        if isinstance(value, type) and issubclass(value, model.FieldsPickled):
+            monkeypatch.setattr(value, "__getstate__", refused, raising=False)
+            monkeypatch.setattr(value, "__setstate__", refused, raising=False)
+    back = pickle.loads(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == loaded
+    assert back.briefing.path == loaded.briefing.path  # not compared by ==
+    assert back.briefing.mentions == loaded.briefing.mentions

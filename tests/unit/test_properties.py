@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import tempfile
 from pathlib import Path
@@ -167,6 +168,22 @@ def test_mutated_bundled_file_loads_or_is_refused(data: bytes) -> None:
     else:
         for passage in loaded.briefing.passages():
             assert not UNSAFE.search(passage.text)
+
+
+@settings(max_examples=60 * SCALE, deadline=2000)
+@given(data=mutated())
+def test_a_loaded_model_comes_back_from_its_pickle_the_same(data: bytes) -> None:
+    """What `store.modelcache` keeps is what the loader made, field for field."""
+    try:
+        loaded = load_bytes(data, "t.yaml", Path("/x/t.yaml"))
+    except BriefingError:
+        return
+    back = pickle.loads(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == loaded
+    assert back.briefing.path == loaded.briefing.path
+    assert [type(p) for p in back.briefing.passages()] == [
+        type(p) for p in loaded.briefing.passages()
+    ]
 
 
 @settings(max_examples=60 * SCALE, deadline=2000)
