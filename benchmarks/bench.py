@@ -36,6 +36,15 @@ from tests.ptyterm import Terminal  # noqa: E402
 QUIET = 0.08
 """A frame has settled when no byte arrives for this long (subtracted from timings)."""
 COLUMNS, LINES = 100, 30
+READER_KEYS = {
+    "j": [b"j"],
+    "page down": [b"\x1b[6~"],
+    "toggle": [b"2", b"\r"],
+    "next mention": [b"m"],
+    "search step": [b"/", b"the\r", b"n"],
+    "Tab": [b"\t"],
+}
+"""What each key measure presses: the keys before the last set it up, the last is timed."""
 
 
 @dataclass
@@ -188,26 +197,18 @@ def main() -> None:
     }  # fmt: skip
     python = sys.executable
     briefing = [python, "-m", "briefing", "--fresh"]
-    reader_keys = {
-        "j": [b"j"],
-        "page down": [b"\x1b[6~"],
-        "toggle": [b"2", b"\r"],
-        "next mention": [b"m"],
-        "search step": [b"/", b"the\r", b"n"],
-        "Tab": [b"\t"],
-    }
     subjects = [
         Subject("(a) bare Textual", [python, str(ROOT / "benchmarks" / "bare_app.py")],
                 "BARE-READY", {"j": [b"j"]}),
-        Subject("(b) bundled", [*briefing, str(ROOT / "content")], "Commands", reader_keys),
-        Subject("(c) limits", [*briefing, str(big)], "Commands", reader_keys),
+        Subject("(b) bundled", [*briefing, str(ROOT / "content")], "Commands", READER_KEYS),
+        Subject("(c) limits", [*briefing, str(big)], "Commands", READER_KEYS),
     ]  # fmt: skip
     if args.baseline is not None:
         base = args.baseline.resolve()
         subjects += [
             Subject("(b0) bundled, baseline", [*briefing, str(base / "content")], "Commands",
-                    reader_keys, cwd=base),
-            Subject("(c0) limits, baseline", [*briefing, str(big)], "Commands", reader_keys,
+                    READER_KEYS, cwd=base),
+            Subject("(c0) limits, baseline", [*briefing, str(big)], "Commands", READER_KEYS,
                     cwd=base),
         ]  # fmt: skip
     subjects.append(
@@ -243,7 +244,7 @@ def main() -> None:
         ratio_c = f"{values[2] / values[1]:.2f}" if values[1] else "–"
         print(f"| {label} | " + " | ".join(fmt.format(v) for v in values)
               + f" | {ratio_b} | {ratio_c} |")  # fmt: skip
-    for key in reader_keys:
+    for key in READER_KEYS:
         cells = []
         for name in names:
             samples = [s for run in results[name] for s in run.keys.get(key, [])]

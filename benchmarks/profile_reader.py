@@ -3,6 +3,7 @@
     python benchmarks/profile_reader.py                 # bundled and 1,000-section briefings
     python benchmarks/profile_reader.py --top 40        # longer function lists
     python benchmarks/profile_reader.py --keys 50       # more `j` presses to profile
+    python benchmarks/profile_reader.py --key toggle    # another of bench.py's key measures
 
 The reader runs exactly as in bench.py (`python -m briefing --fresh PATH` in
 a pseudo-terminal at 100x30), but with cProfile switched on from the first
@@ -10,7 +11,8 @@ bytecode: the child is this file with `--child`, which starts the profiler,
 then runs briefing's `main`. The parent watches the screen and signals the
 child: SIGUSR1 when the first frame is on screen (the child writes the
 start-up profile), SIGUSR2 once output settled (a fresh profile starts),
-then it presses `j` and sends SIGUSR2 again (the child writes it).
+then it presses `j` (or `--key`, set up as bench.py sets it up) and sends
+SIGUSR2 again (the child writes it).
 Phases are the cumulative time of the functions that do them (PHASES
 below), so they overlap where one calls the other; imports are the time in
 `importlib`'s `_find_and_load`. For each key the parent also
@@ -122,8 +124,8 @@ def report(title: str, path: Path, top: int) -> None:
     print("```")
 
 
-def run(name: str, target: Path, keys: int, top: int, work: Path) -> None:
-    from benchmarks.bench import COLUMNS, LINES, read_until_quiet, wait_for_marker
+def run(name: str, target: Path, keys: int, key: str, top: int, work: Path) -> None:
+    from benchmarks.bench import COLUMNS, LINES, READER_KEYS, read_until_quiet, wait_for_marker
     from tests.ptyterm import Terminal
 
     startup_out, key_out = work / f"{name}-startup.prof", work / f"{name}-keys.prof"
@@ -144,12 +146,16 @@ def run(name: str, target: Path, keys: int, top: int, work: Path) -> None:
         os.kill(terminal.pid, signal.SIGUSR1)
         last, _ = read_until_quiet(terminal, since=marked)
         settled = last - started
+        *setup, pressed = READER_KEYS[key]
+        for data in setup:
+            terminal.write(data)
+            read_until_quiet(terminal)
         os.kill(terminal.pid, signal.SIGUSR2)
         read_until_quiet(terminal)
         sizes = []
         for _ in range(keys):
             before = len(terminal.output)
-            terminal.write(b"j")
+            terminal.write(pressed)
             read_until_quiet(terminal)
             sizes.append(len(terminal.output) - before)
         os.kill(terminal.pid, signal.SIGUSR2)
@@ -163,7 +169,7 @@ def run(name: str, target: Path, keys: int, top: int, work: Path) -> None:
     print(f"\n# {name}: first frame {first:.3f} s, settled {settled:.3f} s (under cProfile)")
     report(f"{name}, start-up to first frame", startup_out, top)
     sizes.sort()
-    print(f"\n{keys} `j` presses: bytes median {sizes[len(sizes) // 2]:,}, max {sizes[-1]:,}")
+    print(f"\n{keys} `{key}` presses: bytes median {sizes[len(sizes) // 2]:,}, max {sizes[-1]:,}")
     stats = pstats.Stats(str(key_out))
     raw = stats.stats  # type: ignore[attr-defined]
     for label, suffix, function in [
@@ -173,8 +179,8 @@ def run(name: str, target: Path, keys: int, top: int, work: Path) -> None:
         ("gc collections", "~", "<method 'collect' of 'gc' objects>"),
     ]:
         calls = sum(v[1] for k, v in raw.items() if _matches(k, suffix, function))
-        print(f"- {label} per `j`: {calls / keys:.1f}")
-    report(f"{name}, {keys} `j` presses ", key_out, top)
+        print(f"- {label} per `{key}`: {calls / keys:.1f}")
+    report(f"{name}, {keys} `{key}` presses", key_out, top)
 
 
 def main() -> None:
@@ -184,14 +190,17 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--keys", type=int, default=30)
     parser.add_argument("--sections", type=int, default=1000)
+    from benchmarks.bench import READER_KEYS
+
+    parser.add_argument("--key", choices=list(READER_KEYS), default="j")
     args = parser.parse_args()
     from benchmarks.generate import generate
 
     work = Path(tempfile.mkdtemp(prefix="briefing-profile-"))
     big = work / "limits.yaml"
     big.write_text(generate(args.sections, 5000, 2000, 150), encoding="utf-8")
-    run("bundled", ROOT / "content", args.keys, args.top, work)
-    run(f"{args.sections:,}-section", big, args.keys, args.top, work)
+    run("bundled", ROOT / "content", args.keys, args.key, args.top, work)
+    run(f"{args.sections:,}-section", big, args.keys, args.key, args.top, work)
 
 
 if __name__ == "__main__":
