@@ -205,3 +205,64 @@ async def test_kept_rows_are_what_textual_s_styling_draws(
         await same("focused again")
         app.theme = "textual-light"
         await same("another theme")
+
+
+async def test_a_toggled_section_redraws_the_pane_in_one_frame_as_a_layout_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening or closing a section changes the pane's scroll height, not its
+    size: no screen layout (a second, whole-screen frame) unless the scrollbar
+    comes or goes, and what is drawn is what a full layout draws."""
+    frames = spy(monkeypatch, ReaderScreen, "render_lines")
+    started = spy(monkeypatch, BriefingApp, "_after_first_frame")
+    layouts: list[Widget] = []
+    real_refresh = Widget.refresh
+
+    def refresh(self: Widget, *regions: Region, **options: Any) -> Widget:
+        if options.get("layout"):
+            layouts.append(self)
+        return real_refresh(self, *regions, **options)
+
+    monkeypatch.setattr(Widget, "refresh", refresh)
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = reader(app)
+        article = screen.article
+        await until(pilot, lambda: started.count > 0, "the start-up's frames")
+        await pilot.pause()
+
+        async def drawn_as_by_a_layout() -> str:
+            shown = app.export_screenshot()
+            screen.refresh(layout=True)
+            await pilot.pause()
+            assert app.export_screenshot() == shown, "a full layout draws the same"
+            return shown
+
+        await pilot.press("2")
+        await pilot.pause()
+        for is_open in (False, True):
+            section = article.current_section()
+            assert section is not None
+            rows = len(article.layout_rows.rows)
+            frames.take()
+            layouts.clear()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert (section in article.open_sections) is is_open
+            assert len(article.layout_rows.rows) != rows
+            assert article.vertical_scrollbar.window_virtual_size == len(article.layout_rows.rows)
+            assert layouts == [], "the scrollbar stayed: nothing to lay out"
+            assert frames.take() == 1
+            await drawn_as_by_a_layout()
+        # Every section closed, in a taller window: the article fits and its scrollbar goes.
+        await pilot.resize_terminal(100, 60)
+        await pilot.pause()
+        article.set_all(False)
+        await pilot.pause()
+        assert article.virtual_size.height <= article.scrollable_content_region.height
+        assert not article.show_vertical_scrollbar
+        closed = await drawn_as_by_a_layout()
+        article.set_all(True)
+        await pilot.pause()
+        assert article.show_vertical_scrollbar
+        assert await drawn_as_by_a_layout() != closed

@@ -170,11 +170,37 @@ class ArticleView(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus
         """Wrap again, then put the anchored character back on the top row."""
         rows = self.layout_rows.build(self.text_width, self.open_sections)
         self.renderer.margin = self.margin
-        self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
+        self._set_scroll_height(len(rows))
         self._laid_out_for = self.scrollable_content_region.size
         self._place_anchor()
         self._report_section()
         self.refresh()
+
+    def _set_scroll_height(self, rows: int) -> None:
+        """Set the scrollable size, laying out the screen only when the bar comes or goes.
+
+        `virtual_size` is a layout reactive: setting it lays out and redraws
+        the whole screen (~10 ms and a second frame per toggled section),
+        though the pane keeps its place and size. When the scrollbar stays
+        (or stays away), the bar's own length is all that changes.
+        """
+        size = Size(self.scrollable_content_region.width, rows)
+        if size == self.virtual_size:
+            return
+        overflows = rows > self.scrollable_content_region.height
+        steady = (
+            self.is_mounted
+            and self.virtual_size.width == size.width
+            and self.styles.overflow_y == "auto"
+            and self.show_vertical_scrollbar == overflows
+            and (self.virtual_size.height > self.scrollable_content_region.height) == overflows
+        )
+        if not steady:
+            self.virtual_size = size
+            return
+        self.set_reactive(ArticleView.virtual_size, size)
+        if overflows:
+            self.vertical_scrollbar.window_virtual_size = rows  # repaints the bar
 
     def _place_anchor(self) -> None:
         self._placing = True
