@@ -188,12 +188,12 @@ class ArticleView(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus
         if size == self.virtual_size:
             return
         overflows = rows > self.scrollable_content_region.height
+        # The bar shown now was decided by the last layout from the height then.
         steady = (
             self.is_mounted
             and self.virtual_size.width == size.width
             and self.styles.overflow_y == "auto"
             and self.show_vertical_scrollbar == overflows
-            and (self.virtual_size.height > self.scrollable_content_region.height) == overflows
         )
         if not steady:
             self.virtual_size = size
