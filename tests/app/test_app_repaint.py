@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from rich.style import Style
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -46,6 +47,15 @@ def spy(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> Counter:
 
     monkeypatch.setattr(owner, name, counted)
     return counter
+
+
+async def start_up_drawn(pilot: Pilot[Any], started: Counter) -> None:
+    """Wait until start-up has drawn all it asked for, so frames are the keys' own:
+    on a loaded machine its last frame can still be due when the first key arrives.
+
+    `started` counts `BriefingApp._after_first_frame`."""
+    await until(pilot, lambda: started.count > 0, "the start-up's frames")
+    await pilot.pause()
 
 
 def rows_of_units(article: ArticleView, units: set[int]) -> int:
@@ -138,10 +148,7 @@ async def test_a_key_that_changes_the_section_draws_one_frame(
     async with app.run_test(size=(100, 30)) as pilot:
         screen = reader(app)
         article = screen.article
-        # Counted from when start-up has drawn all it asked for: on a loaded
-        # machine its last frame can still be due when the first key arrives.
-        await until(pilot, lambda: started.count > 0, "the start-up's frames")
-        await pilot.pause()
+        await start_up_drawn(pilot, started)
         changed = 0
         for _ in range(60):
             section = article.section_in_view()
@@ -228,8 +235,7 @@ async def test_a_toggled_section_redraws_the_pane_in_one_frame_as_a_layout_would
     async with app.run_test(size=(100, 30)) as pilot:
         screen = reader(app)
         article = screen.article
-        await until(pilot, lambda: started.count > 0, "the start-up's frames")
-        await pilot.pause()
+        await start_up_drawn(pilot, started)
 
         async def drawn_as_by_a_layout() -> str:
             shown = app.export_screenshot()
