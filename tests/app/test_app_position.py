@@ -134,6 +134,27 @@ async def test_anchor_follows_after_the_text_fits_and_grows_again(tmp_path: Path
         assert anchored_row_is_top(app)
 
 
+async def test_expanding_what_fits_brings_the_reading_place_back_on_top(tmp_path: Path) -> None:
+    """Collapse all, then expand all, in a window the collapsed text fits: the
+    place read is on the top row again. The scroll was once refused, because
+    the scrollbar that expanding brings back was not shown until the layout."""
+    app = make_app(BUNDLED, tmp_path, fresh=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        article = reader(app).article
+        await pilot.press("3")
+        await pilot.pause()
+        words = top_words(app)
+        assert article.top > 0 and anchored_row_is_top(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert article.max_scroll_y == 0 and article.top == 0
+        assert article.section_in_view() == 2, "the place is kept while all is closed"
+        await pilot.press("e")
+        await pilot.pause()
+        assert article.top > 0 and anchored_row_is_top(app)
+        assert top_words(app) == words
+
+
 async def test_a_key_before_the_first_frame_is_not_undone_by_the_restore(tmp_path: Path) -> None:
     """Keys typed ahead (a slow link, a quick hand) act on the restored place:
     the restore once ran after the first frame and put the view back."""

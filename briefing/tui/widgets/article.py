@@ -206,7 +206,11 @@ class ArticleView(KeepFocusOnStaleHide, RepaintFocusLines, ScrollView, can_focus
         self._placing = True
         try:
             row = anchor_row(self.layout_rows, self.reading_anchor)
-            self.scroll_to(y=row, animate=False, immediate=True)
+            # Forced: when the text has just outgrown the pane, the scrollbar
+            # (and with it Textual's leave to scroll) comes only with the next
+            # layout, and the scroll would be refused. `max_scroll_y` follows
+            # the new `virtual_size` already, so the row is still clamped.
+            self.scroll_to(y=row, animate=False, immediate=True, force=True)
         finally:
             self._placing = False
         self._keep_cursor_visible(1)
