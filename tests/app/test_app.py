@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import ContentSwitcher, Input, OptionList
+from textual.widgets import Input, OptionList
 
 from briefing.tui.app import BriefingApp
 from briefing.tui.screens.help import HelpScreen
@@ -119,7 +119,7 @@ async def test_selecting_an_entry_opens_its_card(tmp_path: Path) -> None:
         screen.select_entry("jaish-al-adl")
         await pilot.pause()
         card = screen.query_one(EntryCard)
-        assert screen.query_one("#tab-glossary", ContentSwitcher).current == "card"
+        assert card.display and not screen.sidebar.glossary.display
         body = card.text()
         assert "Jaish al-Adl" in body and "Army of Justice" in body
         assert card.mention_count == len(screen.briefing.mentions_of("jaish-al-adl")) > 1
@@ -348,7 +348,8 @@ async def test_a_thousand_sections(tmp_path: Path) -> None:
         await pilot.press("c", "G")
         assert "1000. Section 1000" in visible_text(app)
         await pilot.press("e", "g", "m", "enter")
-        assert reader(app).query_one("#tab-glossary", ContentSwitcher).current == "card"
+        sidebar = reader(app).sidebar
+        assert sidebar.card.display and not sidebar.glossary.display
 
 
 async def test_quote_speaker_is_a_link_to_the_card(tmp_path: Path) -> None:

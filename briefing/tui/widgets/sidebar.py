@@ -1,5 +1,11 @@
 """The sidebar: a tab line over two panes, the glossary (list or card) and the timeline.
 
+The three parts under the tab line are its own children, one displayed at
+a time, with no switcher between: every container Textual draws under a
+pane costs a cached strip per row cut at each edge above it (at 100x30,
+two nested ContentSwitchers held about 160 strips for nothing but blank
+background), plus a node to mount, style and lay out at start-up.
+
 The reader screen drives it through these methods (which pane, card or
 list, where focus goes) and never through the ids of its parts. Focus moves
 at once (`set_focus`, never `focus()`, which waits for the message queue):
@@ -13,7 +19,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import ContentSwitcher
 
 from briefing.format.model import Briefing
 from briefing.tracking.changes import Changes
@@ -35,15 +40,17 @@ class Sidebar(Vertical):
     def __init__(self, briefing: Briefing, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.briefing = briefing
+        self._card_shown = False
 
     def compose(self) -> ComposeResult:
         yield SidebarTabs().data_bind(active=Sidebar.pane)
-        with ContentSwitcher(initial=GLOSSARY, id="sidebar-panes"):
-            with ContentSwitcher(initial="glossary", id=GLOSSARY):
-                yield GlossaryPanel(self.briefing, id="glossary").data_bind(Sidebar.changes)
-                yield EntryCard(self.briefing, id="card")
-            with Vertical(id=TIMELINE):
-                yield TimelinePanel(self.briefing).data_bind(Sidebar.changes)
+        yield GlossaryPanel(self.briefing, id="glossary").data_bind(Sidebar.changes)
+        card = EntryCard(self.briefing, id="card")
+        card.display = False
+        yield card
+        timeline = TimelinePanel(self.briefing)
+        timeline.display = False
+        yield timeline.data_bind(Sidebar.changes)
 
     # The parts ---------------------------------------------------------
 
@@ -68,18 +75,18 @@ class Sidebar(Vertical):
         self.query_one(TimelinePanel).highlight_event(index)
         return self.query_one(TimelineList)
 
-    @property
-    def _panes(self) -> ContentSwitcher:
-        return self.query_one("#sidebar-panes", ContentSwitcher)
-
-    @property
-    def _glossary_pane(self) -> ContentSwitcher:
-        return self.query_one(f"#{GLOSSARY}", ContentSwitcher)
-
     # Which pane --------------------------------------------------------
 
+    def _show_pane(self) -> None:
+        """Display the one part that the pane and the glossary's card-or-list choose."""
+        glossary = self.pane == GLOSSARY
+        with self.app.batch_update():
+            self.glossary.display = glossary and not self._card_shown
+            self.card.display = glossary and self._card_shown
+            self.query_one(TimelinePanel).display = not glossary
+
     def watch_pane(self, pane: str) -> None:
-        self._panes.current = pane
+        self._show_pane()
         if pane == TIMELINE:
             self.timeline.refresh()
 
@@ -91,10 +98,11 @@ class Sidebar(Vertical):
     @property
     def card_shown(self) -> bool:
         """Whether the glossary pane shows a card (else its list)."""
-        return self._glossary_pane.current == "card"
+        return self._card_shown
 
     def show_card(self, shown: bool) -> None:
-        self._glossary_pane.current = "card" if shown else "glossary"
+        self._card_shown = shown
+        self._show_pane()
 
     # Focus -------------------------------------------------------------
 

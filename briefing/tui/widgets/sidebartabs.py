@@ -3,7 +3,7 @@
 Textual's TabbedContent re-activates a tab from a message it posts after
 the switch: with `t` pressed twice quickly that late message switched back
 to the old pane and took focus with it. The sidebar switches synchronously
-(one ContentSwitcher); this one-line header repaints without a layout pass
+(it displays one pane and hides the others); this one-line header repaints without a layout pass
 and only reports clicks.
 """
 
