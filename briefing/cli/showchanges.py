@@ -20,16 +20,8 @@ from briefing.format.cleaning import plain_line
 from briefing.format.model import Briefing
 from briefing.render.exports import md_escape
 from briefing.store.versions import load_version
-from briefing.tracking.changes import (
-    Changes,
-    Op,
-    SectionChange,
-    compare_versions,
-    marked_pieces,
-    version_of,
-    without_title,
-    word_diff,
-)
+from briefing.tracking.changes import Changes, SectionChange, compare_versions, version_of
+from briefing.tracking.worddiff import Op, marked_pieces, without_title, word_diff
 
 if TYPE_CHECKING:
     from rich.text import Text

@@ -102,6 +102,7 @@ def test_the_probe_sees_the_reader(at_first_frame: set[str]) -> None:
         "briefing.tui.screens.libraryscreen",
         "briefing.tui.screens.help",
         "briefing.tui.screens.diffview",
+        "briefing.tracking.worddiff",  # a section's word diff, for the diff view
         "briefing.feeds.background",
         "httpx",
         "asyncssh",

@@ -10,16 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.tracking.changes import (
+from briefing.tracking.changes import DIFF_LIMIT, compare, version_of
+from briefing.tracking.worddiff import (
     DIFF_BUDGET,
-    DIFF_LIMIT,
     MATCHER_CAP,
     DiffCancelled,
     apply_diff,
-    compare,
     marked_text,
     tokens,
-    version_of,
     word_diff,
 )
 from tests.changetools import model

@@ -23,15 +23,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from briefing.tracking.changes import (
-    Changes,
-    DiffCancelled,
-    Op,
-    SectionChange,
-    marked_pieces,
-    without_title,
-    word_diff,
-)
+from briefing.tracking.changes import Changes, SectionChange
+from briefing.tracking.worddiff import DiffCancelled, Op, marked_pieces, without_title, word_diff
 from briefing.tui.widgets.pager import Pager
 
 if TYPE_CHECKING:
