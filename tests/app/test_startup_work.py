@@ -18,6 +18,8 @@ from briefing.tui.screens.readerscreen import ReaderScreen
 from briefing.tui.sizes import NARROW, breakpoint_class
 from briefing.tui.widgets import glossary
 from briefing.tui.widgets.glossary import FIRST_CHUNK, GlossaryPanel
+from briefing.tui.widgets.sidebartabs import GLOSSARY, TIMELINE
+from briefing.tui.widgets.timelinepanel import TimelinePanel
 from tests.apptools import make_app, reader, until
 
 SIZE = (100, 30)
@@ -203,3 +205,30 @@ async def test_the_first_resume_leaves_the_styles_mounting_gave(
         screen.update_node_styles(animate=False)
         await pilot.pause()
         assert styles_of(screen) == mounted
+
+
+async def test_the_sidebar_s_parts_are_its_own_children(tmp_path: Path) -> None:
+    """No container between the sidebar and the part it shows: Textual draws
+    each container's blank rows and keeps them cut at every edge above (two
+    ContentSwitchers there held ~160 strips, ~0.5 MiB of peak RSS). Which part
+    shows still follows the pane and the card."""
+    app = make_app(state_dir=tmp_path, fresh=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        sidebar = reader(app).sidebar
+        parts = [sidebar.glossary, sidebar.card, sidebar.query_one(TimelinePanel)]
+        assert all(part.parent is sidebar for part in parts)
+
+        def shown() -> list[bool]:
+            return [part.display for part in parts]
+
+        assert shown() == [True, False, False]
+        sidebar.show_card(True)
+        await pilot.pause()
+        assert shown() == [False, True, False] and sidebar.card_shown
+        sidebar.pane = TIMELINE
+        await pilot.pause()
+        assert shown() == [False, False, True]
+        sidebar.pane = GLOSSARY
+        sidebar.show_card(False)
+        await pilot.pause()
+        assert shown() == [True, False, False]
