@@ -3,8 +3,9 @@
 The text is cut into tokens that each hold a word (or punctuation) and the
 whitespace after it, so joining the tokens gives the text back exactly, and
 applying the diff to the old text gives the new text exactly (a property test
-proves it). Apart from `briefing.tracking.changes`, which classifies sections
-at start-up: no reader pays for this (or for difflib) before it opens a diff.
+proves it). It is kept apart from `briefing.tracking.changes`, which classifies
+sections at start-up, so no reader pays for it (or for difflib) before a diff
+is opened.
 """
 
 from __future__ import annotations
