@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import io
 import signal
 import sys
 import tempfile
@@ -17,6 +18,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.driver import Driver
+from textual.reactive import Initialize, Reactive
 from textual.screen import Screen
 
 from briefing.format.model import Briefing
@@ -41,6 +43,24 @@ def _briefing_commands() -> type[Provider]:
     return BriefingCommands
 
 
+def _theme_to_start_with(app: BriefingApp) -> str:
+    """The theme Textual reads first, when it builds the stylesheet's colours.
+
+    Textual parses the whole stylesheet with the first theme's colours, and
+    again from scratch at each change of theme, forgetting what it parsed. A
+    switch at mount (on a 256-colour terminal Textual's default is not
+    readable) made that three parses before the first frame, ~13 ms. The
+    console does not exist yet when Textual asks, so the colour depth is
+    worked out as Textual's own console will work it out.
+    """
+    from rich.console import Console
+    from textual import constants
+
+    system: Any = constants.COLOR_SYSTEM  # given to Rich as Textual gives it
+    depth = Console(color_system=system, file=io.StringIO(), force_terminal=True).color_system
+    return app.theme_for(depth)[0]
+
+
 class BriefingApp(App[int]):
     """A full-screen reader for one briefing at a time, with a library one key away."""
 
@@ -48,6 +68,7 @@ class BriefingApp(App[int]):
     TITLE = "briefing"
     COMMANDS = App.COMMANDS | {_briefing_commands}
     BINDINGS: ClassVar[list[BindingType]] = APP_KEYS
+    theme: Reactive[str] = Reactive(Initialize(_theme_to_start_with))
 
     def __init__(
         self,
@@ -60,7 +81,14 @@ class BriefingApp(App[int]):
         config_dir: Path | None = None,
         driver_class: type[Driver] | None = None,
     ) -> None:
+        # Before Textual's own set-up, which asks for the theme to start with.
+        self.preferences, self._warnings = load_preferences(config_dir, state_dir)
         super().__init__(driver_class=driver_class)
+        theme, warning = self.theme_for(self.console.color_system)
+        if theme != self.theme:  # the depth was guessed wrong: correct it (a reparse)
+            self.theme = theme
+        if warning is not None:
+            self._warnings.append(warning)
         self.briefing = briefing
         self.paths = list(paths)
         self.fresh = fresh
@@ -68,14 +96,11 @@ class BriefingApp(App[int]):
         self.library = library
         self._feeds_update: BackgroundUpdate | None = None
         """Found at start-up by the command line; discovered on first use otherwise."""
-        self._warnings: list[str] = []
         self.tracker = ChangeTracker(self, state_dir, fresh=fresh)
         """Marks what changed since last read, remembers what was read, reloads live."""
         self._notes: list[str] = []
         self.animation_level = "none"
         self.config_dir = config_dir
-        self.preferences, warnings = load_preferences(config_dir, state_dir)
-        self._warnings += warnings
 
     async def on_event(self, event: events.Event) -> None:
         # Each key from the terminal is handled as it arrives, so keys that
@@ -94,7 +119,6 @@ class BriefingApp(App[int]):
 
     def on_mount(self) -> None:
         self._hear_the_store()
-        self._apply_theme()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.app_resume_signal.subscribe(self, self._resumed)
         for warning in self._warnings:
@@ -131,26 +155,32 @@ class BriefingApp(App[int]):
 
     def offered_themes(self) -> list[str]:
         """Themes whose text stays readable at this terminal's colour depth."""
-        return [name for name in self.available_themes if self._readable(name)]
+        depth = self.console.color_system
+        return [name for name in self.available_themes if self._readable(name, depth)]
 
-    def _readable(self, name: str) -> bool:
+    def _readable(self, name: str, depth: str | None) -> bool:
         from briefing.tui.themes import readable
 
         theme = self.available_themes.get(name)
-        return theme is not None and readable(theme, self.console.color_system)
+        return theme is not None and readable(theme, depth)
 
-    def _apply_theme(self) -> None:
-        # Only the themes that may be used are checked here: the whole list
-        # (each theme's colours generated and measured, ~40 ms) is for the
-        # palette, when it opens.
-        wanted = self.preferences.theme
-        if wanted is not None and not self._readable(wanted):
-            self._warnings.append(f"theme {wanted!r} is not available here; using another")
-            wanted = None
-        if wanted is None and not self._readable(self.theme):
-            wanted = next((n for n in ("textual-dark", "ansi-dark") if self._readable(n)), None)
-        if wanted is not None and wanted != self.theme:
-            self.theme = wanted
+    def theme_for(self, depth: str | None) -> tuple[str, str | None]:
+        """The theme to draw with at this colour depth, and a warning when the
+        preferred one cannot be used there.
+
+        Only the themes that may be used are checked here: the whole list (each
+        theme's colours generated and measured, ~40 ms) is for the palette.
+        """
+        from textual.constants import DEFAULT_THEME
+
+        preferred = self.preferences.theme
+        if preferred is not None and self._readable(preferred, depth):
+            return preferred, None
+        warning = None
+        if preferred is not None:
+            warning = f"theme {preferred!r} is not available here; using another"
+        fallbacks = (DEFAULT_THEME, "textual-dark", "ansi-dark")
+        return next((n for n in fallbacks if self._readable(n, depth)), DEFAULT_THEME), warning
 
     def _theme_changed(self, _theme: object) -> None:
         if self.preferences.theme != self.theme:

@@ -103,6 +103,64 @@ async def test_only_the_theme_in_use_is_checked_before_the_palette_opens(
         assert app.theme in offered
 
 
+@pytest.mark.parametrize(
+    ("depth", "preferred", "expected"),
+    [
+        ("standard", None, "ansi-dark"),  # Textual's default is not readable in 16 colours
+        ("truecolor", None, "textual-dark"),
+        ("256", "textual-light", "textual-light"),  # a theme the user chose
+    ],
+)
+async def test_the_theme_is_chosen_before_the_stylesheet_is_read(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    depth: str,
+    preferred: str | None,
+    expected: str,
+) -> None:
+    """Textual parses the stylesheet anew at each change of theme: the theme the
+    reader draws with is the one Textual starts with, so nothing is parsed twice."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", depth)
+    if preferred is not None:
+        (tmp_path / "preferences.toml").write_text(f'theme = "{preferred}"\n')
+    app = make_app(state_dir=tmp_path)
+    assert app.theme == expected  # at construction, before the stylesheet is read
+    refreshed: list[object] = []
+    refresh_css = app.refresh_css
+
+    def counted(animate: bool = True) -> None:
+        refreshed.append(animate)
+        refresh_css(animate)
+
+    monkeypatch.setattr(app, "refresh_css", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == expected
+        assert app.console.color_system == depth
+        assert refreshed == []
+        app.theme = "ansi-light"  # a change still restyles everything
+        await pilot.pause()
+        assert refreshed
+
+
+async def test_a_preferred_theme_that_cannot_be_drawn_here_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "standard")
+    (tmp_path / "preferences.toml").write_text('theme = "tokyo-night"\n')
+    app = make_app(state_dir=tmp_path)
+    assert app.theme == "ansi-dark"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("'tokyo-night' is not available here" in m for m in messages), messages
+        assert app.preferences.theme == "tokyo-night"  # kept for a terminal that can draw it
+
+
 async def test_a_big_file_loaded_afresh_is_kept_after_the_first_frame(tmp_path: Path) -> None:
     """The next start of the same file takes its checked model from the cache folder."""
     from benchmarks.generate import generate

@@ -160,6 +160,21 @@ def test_no_color_means_greys_only(tmp_path: Path) -> None:
         terminal.close()
 
 
+def test_no_color_in_sixteen_colours_sends_the_terminal_s_own_colours(tmp_path: Path) -> None:
+    """Where the default theme is unreadable (16 colours), the ANSI theme is drawn, and
+    under NO_COLOR with no colour at all: not Textual's greys reduced to black on black."""
+    terminal = start(tmp_path, TERM="xterm", NO_COLOR="1")
+    try:
+        output = bytes(terminal.output)
+        assert colours(output) == set(), colours(output)
+        for params in SGR.findall(output):
+            parts = [int(p) for p in params.split(b";") if p.isdigit()]
+            assert not any(40 <= p <= 47 or 100 <= p <= 107 for p in parts), params
+        assert TITLE in terminal.text()
+    finally:
+        terminal.close()
+
+
 @pytest.mark.parametrize(
     "env",
     [

@@ -98,11 +98,17 @@ def test_the_zygote_prepares_the_newest_briefing_and_a_reload_replaces_it(
     assert prepared_widths(reloaded.found[0].briefing) == sorted(set(prepared.widths))
 
 
-def test_a_served_reader_uses_what_the_zygote_prepared(tmp_path: Path) -> None:
+def test_a_served_reader_uses_what_the_zygote_prepared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import textual.constants
+
     library = library_of(tmp_path / "news")
     prepared = forkedreader.prepare(library)
     assert prepared is not None
     stylesheet = prepared.stylesheet
+    # A client at the depth the zygote prepares for (run_session sets it per client).
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "256")
     served = forkedreader._served_app_class()
     app = served(library.found[0].briefing, library=library, anonymous=True, fresh=True,
                  state_dir=tmp_path / "state", config_dir=tmp_path / "config")  # fmt: skip
