@@ -132,5 +132,8 @@ def test_a_briefing_opened_again_starts_without_the_yaml_parser(tmp_path: Path) 
     checker = {"yaml", "briefing.format.yamlsafe", "briefing.format.validate"}
     first = at_the_first_frame(tmp_path, str(ROOT / "content"))
     assert checker <= set(first["modules"]), "the first open reads the file"
+    kept = sorted(p.name for p in tmp_path.rglob("*.model"))
     again = at_the_first_frame(tmp_path, str(ROOT / "content"))
-    assert checker.isdisjoint(again["modules"])
+    # What to look at when this fails: the models kept after the first open,
+    # and which of the checker's modules the second start loaded.
+    assert checker.isdisjoint(again["modules"]), (kept, checker & set(again["modules"]))
