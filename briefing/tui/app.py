@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import io
 import signal
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from briefing.tracking.changes import ReadingChanges
 from briefing.tui.bindings import APP_KEYS
 from briefing.tui.changetracker import NOTE_TITLE, ChangeTracker
 from briefing.tui.screens.readerscreen import ReaderScreen
+from briefing.tui.themes import offered, starting_color_system, theme_to_use
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -48,17 +48,11 @@ def _theme_to_start_with(app: BriefingApp) -> str:
 
     Textual parses the whole stylesheet with the first theme's colours, and
     again from scratch at each change of theme, forgetting what it parsed. A
-    switch at mount (on a 256-colour terminal Textual's default is not
-    readable) made that three parses before the first frame, ~13 ms. The
-    console does not exist yet when Textual asks, so the colour depth is
-    worked out as Textual's own console will work it out.
+    switch at mount (with a saved theme, or in 16 colours, where Textual's
+    default is not readable) made that three parses before the first frame,
+    ~13 ms.
     """
-    from rich.console import Console
-    from textual import constants
-
-    system: Any = constants.COLOR_SYSTEM  # given to Rich as Textual gives it
-    depth = Console(color_system=system, file=io.StringIO(), force_terminal=True).color_system
-    return app.theme_for(depth)[0]
+    return theme_to_use(app.preferences.theme, app.available_themes, starting_color_system())[0]
 
 
 class BriefingApp(App[int]):
@@ -84,7 +78,9 @@ class BriefingApp(App[int]):
         # Before Textual's own set-up, which asks for the theme to start with.
         self.preferences, self._warnings = load_preferences(config_dir, state_dir)
         super().__init__(driver_class=driver_class)
-        theme, warning = self.theme_for(self.console.color_system)
+        theme, warning = theme_to_use(
+            self.preferences.theme, self.available_themes, self.console.color_system
+        )
         if theme != self.theme:  # the depth was guessed wrong: correct it (a reparse)
             self.theme = theme
         if warning is not None:
@@ -155,32 +151,7 @@ class BriefingApp(App[int]):
 
     def offered_themes(self) -> list[str]:
         """Themes whose text stays readable at this terminal's colour depth."""
-        depth = self.console.color_system
-        return [name for name in self.available_themes if self._readable(name, depth)]
-
-    def _readable(self, name: str, depth: str | None) -> bool:
-        from briefing.tui.themes import readable
-
-        theme = self.available_themes.get(name)
-        return theme is not None and readable(theme, depth)
-
-    def theme_for(self, depth: str | None) -> tuple[str, str | None]:
-        """The theme to draw with at this colour depth, and a warning when the
-        preferred one cannot be used there.
-
-        Only the themes that may be used are checked here: the whole list (each
-        theme's colours generated and measured, ~40 ms) is for the palette.
-        """
-        from textual.constants import DEFAULT_THEME
-
-        preferred = self.preferences.theme
-        if preferred is not None and self._readable(preferred, depth):
-            return preferred, None
-        warning = None
-        if preferred is not None:
-            warning = f"theme {preferred!r} is not available here; using another"
-        fallbacks = (DEFAULT_THEME, "textual-dark", "ansi-dark")
-        return next((n for n in fallbacks if self._readable(n, depth)), DEFAULT_THEME), warning
+        return offered(self.available_themes, self.console.color_system)
 
     def _theme_changed(self, _theme: object) -> None:
         if self.preferences.theme != self.theme:

@@ -1,4 +1,4 @@
-"""Which themes the reader offers: those whose text stays readable at this colour depth.
+"""Which themes the reader offers and starts with: those whose text stays readable at this depth.
 
 A theme is offered when every pair of text and background the reader draws
 has a contrast ratio of at least 4.5:1 (WCAG AA) after the colours are
@@ -9,8 +9,14 @@ footer became grey on blue): it is then not offered at that depth.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Mapping
+from typing import Any
+
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
+from rich.console import Console
+from textual import constants
 from textual.color import Color
 from textual.theme import Theme
 
@@ -80,3 +86,41 @@ def readable(theme: Theme, color_system: str | None) -> bool:
         return True
     depth = DEPTHS.get(color_system or "truecolor", ColorSystem.TRUECOLOR)
     return worst_contrast(theme, depth) >= MIN_CONTRAST
+
+
+def offered(themes: Mapping[str, Theme], color_system: str | None) -> list[str]:
+    """The names of the themes to offer at this colour depth (each one measured)."""
+    return [name for name, theme in themes.items() if readable(theme, color_system)]
+
+
+def theme_to_use(
+    preferred: str | None, themes: Mapping[str, Theme], color_system: str | None
+) -> tuple[str, str | None]:
+    """The theme to draw with at this colour depth, and a warning when the
+    preferred one cannot be used there.
+
+    Only the themes that may be used are measured here: the whole list (each
+    theme's colours generated and measured, ~40 ms) is for the palette.
+    """
+
+    def usable(name: str) -> bool:
+        theme = themes.get(name)
+        return theme is not None and readable(theme, color_system)
+
+    if preferred is not None and usable(preferred):
+        return preferred, None
+    warning = None
+    if preferred is not None:
+        warning = f"theme {preferred!r} is not available here; using another"
+    fallbacks = (constants.DEFAULT_THEME, "textual-dark", "ansi-dark")
+    return next(filter(usable, fallbacks), constants.DEFAULT_THEME), warning
+
+
+def starting_color_system() -> str | None:
+    """The colour depth Textual's console will have, found before it exists.
+
+    Built from the same `COLOR_SYSTEM` Textual gives its own console, so a
+    theme can be chosen while Textual is still setting up (`BriefingApp.theme`).
+    """
+    system: Any = constants.COLOR_SYSTEM  # given to Rich as Textual gives it
+    return Console(color_system=system, file=io.StringIO(), force_terminal=True).color_system
