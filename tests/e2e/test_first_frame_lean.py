@@ -53,6 +53,9 @@ sys.exit(main())
 
 def at_the_first_frame(tmp_path: Path, *args: str, **env: str) -> dict[str, Any]:
     out = tmp_path / "probe.json"
+    # A second probe in the same folder must not read the first one's answer: the
+    # first frame can be on screen before the hook has written this start's file.
+    out.unlink(missing_ok=True)
     terminal = Terminal(
         [sys.executable, "-c", PROBE, str(out), *args],
         env=pty_env(tmp_path, **env),
